@@ -1,0 +1,104 @@
+// zod schemas for every piece of configuration; the TypeScript types are inferred from them,
+// so validation and types never drift.
+import { z } from "zod";
+
+const nonEmpty = (what: string) => z.string().min(1, `${what} must not be empty`);
+
+export const DEFAULT_RETRY_STATUSES = [408, 429, 500, 502, 503, 504] as const;
+
+export const RetryConfig = z.strictObject({
+  /** Retries after the first attempt (so `maxRetries: 5` means at most 6 attempts). */
+  maxRetries: z.int().min(0).max(100).default(5),
+  /** Base of the exponential backoff; the first wait is drawn from [0, initialDelayMs]. */
+  initialDelayMs: z.number().min(0).default(1_000),
+  /** Cap on one backoff wait. */
+  maxDelayMs: z.number().min(0).default(60_000),
+  /** Cap on the sum of all waits of one request; past it the request gives up. */
+  maxTotalWaitMs: z.number().min(0).optional(),
+  /** A Retry-After longer than this is not waited for: the request fails at once with RateLimitError. */
+  maxRetryAfterMs: z.number().min(0).default(300_000),
+  /** Statuses worth retrying (429 for every method; the others only for idempotent requests). */
+  statusCodes: z.array(z.int().min(100).max(599)).default([...DEFAULT_RETRY_STATUSES]),
+});
+export type RetryConfig = z.infer<typeof RetryConfig>;
+export type RetryConfigInput = z.input<typeof RetryConfig>;
+
+export const PaginationStrategy = z.enum(["offset", "page", "cursor", "link", "none", "auto"]);
+export type PaginationStrategy = z.infer<typeof PaginationStrategy>;
+
+export const PaginationConfig = z.strictObject({
+  strategy: PaginationStrategy.optional(),
+  pageSize: z.int().positive().optional(),
+  maxPages: z.int().positive().optional(),
+  maxItems: z.int().positive().optional(),
+  dataPath: z.string().optional(),
+  offsetParam: nonEmpty("offsetParam").default("offset"),
+  limitParam: nonEmpty("limitParam").default("limit"),
+  pageParam: nonEmpty("pageParam").default("page"),
+  startPage: z.int().min(0).default(1),
+  totalPath: z.string().optional(),
+  totalPagesPath: z.string().optional(),
+  cursorParam: nonEmpty("cursorParam").default("cursor"),
+  nextCursorPath: nonEmpty("nextCursorPath").default("next_cursor"),
+  hasMorePath: z.string().optional(),
+  cursorFromLastRecord: z.string().optional(),
+  nextUrlPath: z.string().optional(),
+  cursorIn: z.enum(["query", "body"]).default("query"),
+  stopOnShortPage: z.boolean().default(false),
+});
+export type PaginationConfig = z.infer<typeof PaginationConfig>;
+export type PaginationConfigInput = z.input<typeof PaginationConfig>;
+
+export const AuthConfig = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("none") }),
+  z.strictObject({ type: z.literal("bearer"), token: nonEmpty("bearer auth needs a token: token") }),
+  z
+    .strictObject({
+      type: z.literal("apikey"),
+      apiKey: nonEmpty("apikey auth needs a key: apiKey"),
+      header: z.string().min(1).optional(),
+      queryParam: z.string().min(1).optional(),
+    })
+    .transform((a) => (a.header || a.queryParam ? a : { ...a, header: "X-API-Key" })),
+  z.strictObject({
+    type: z.literal("basic"),
+    username: nonEmpty("basic auth needs a username: username"),
+    password: nonEmpty("basic auth needs a password: password"),
+  }),
+]);
+export type AuthConfig = z.infer<typeof AuthConfig>;
+export type AuthConfigInput = z.input<typeof AuthConfig>;
+export type AuthType = AuthConfig["type"];
+
+export const RateLimitConfig = z.strictObject({
+  requestsPerSecond: z.number().positive(),
+  burst: z.int().positive().optional(),
+});
+export type RateLimitConfig = z.infer<typeof RateLimitConfig>;
+
+const BaseUrl = z
+  .string()
+  .url("baseUrl must be an absolute http(s) URL")
+  .refine((u) => /^https?:\/\//i.test(u), "baseUrl must start with http:// or https://")
+  // Trailing slashes are dropped so that "/api/v2/" + "/users" joins to "/api/v2/users".
+  .transform((u) => u.replace(/\/+$/, ""));
+
+export const ApiConfig = z.strictObject({
+  baseUrl: BaseUrl,
+  auth: AuthConfig.default({ type: "none" }),
+  headers: z.record(z.string(), z.string()).default({}),
+  /** Per-request timeout in ms, applied to connect, headers and body each. */
+  timeout: z.number().positive().default(30_000),
+  retry: RetryConfig.default(RetryConfig.parse({})),
+  pagination: PaginationConfig.default(PaginationConfig.parse({})),
+  verifySsl: z.boolean().default(true),
+  rateLimit: RateLimitConfig.optional(),
+  /** Hold requests when the server says this many requests or fewer remain in the window. */
+  rateLimitThreshold: z.int().min(0).default(0),
+  maxRedirects: z.int().min(0).max(20).default(5),
+  /** Keep-alive connections per origin. */
+  connections: z.int().positive().default(16),
+  userAgent: z.string().optional(),
+});
+export type ApiConfig = z.infer<typeof ApiConfig>;
+export type ApiConfigInput = z.input<typeof ApiConfig>;

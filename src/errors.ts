@@ -1,0 +1,207 @@
+// The error hierarchy: every failure apikit raises is one of these, with a stable `code`,
+// and (for HTTP failures) the status, method and a redacted URL.
+
+export interface ErrorContext {
+  method?: string;
+  url?: string;
+  status?: number;
+  attempts?: number;
+  cause?: unknown;
+}
+
+export class ApikitError extends Error {
+  readonly code: string = "APIKIT_ERROR";
+  readonly method: string | undefined;
+  readonly url: string | undefined;
+  readonly status: number | undefined;
+  /** How many attempts were made before giving up (1 when nothing was retried). */
+  readonly attempts: number | undefined;
+
+  constructor(message: string, context: ErrorContext = {}) {
+    super(message, context.cause === undefined ? undefined : { cause: context.cause });
+    this.name = new.target.name;
+    this.method = context.method;
+    this.url = context.url;
+    this.status = context.status;
+    this.attempts = context.attempts;
+  }
+}
+
+export interface HttpErrorContext extends ErrorContext {
+  status: number;
+  bodyExcerpt?: string;
+  requestId?: string;
+  headers?: Record<string, string>;
+}
+
+/** A non-2xx response (or a 2xx whose body is not what it claims to be). */
+export class HttpError extends ApikitError {
+  override readonly code: string = "HTTP_ERROR";
+  override readonly status: number;
+  /** At most 2 KiB of the response body. */
+  readonly bodyExcerpt: string;
+  readonly requestId: string | undefined;
+  /** Response headers, with secrets redacted. */
+  readonly headers: Record<string, string>;
+
+  constructor(message: string, context: HttpErrorContext) {
+    super(message, context);
+    this.status = context.status;
+    this.bodyExcerpt = context.bodyExcerpt ?? "";
+    this.requestId = context.requestId;
+    this.headers = context.headers ?? {};
+  }
+}
+
+/** 401 or 403, or a credential that could not be obtained. Never retried. */
+export class AuthError extends HttpError {
+  override readonly code: string = "AUTH_ERROR";
+}
+
+/** 404. */
+export class NotFoundError extends HttpError {
+  override readonly code: string = "NOT_FOUND";
+}
+
+export interface RateLimitErrorContext extends HttpErrorContext {
+  retryAfter?: number | undefined;
+}
+
+/** 429 after every retry was spent, or a Retry-After longer than `maxRetryAfter`. */
+export class RateLimitError extends HttpError {
+  override readonly code: string = "RATE_LIMITED";
+  /** Seconds the server asked us to wait, when it said. */
+  readonly retryAfter: number | undefined;
+
+  constructor(message: string, context: RateLimitErrorContext) {
+    super(message, context);
+    this.retryAfter = context.retryAfter;
+  }
+}
+
+/** Connect, headers or body timeout. */
+export class TimeoutError extends ApikitError {
+  override readonly code: string = "TIMEOUT";
+  readonly phase: "connect" | "headers" | "body" | "request";
+
+  constructor(message: string, context: ErrorContext & { phase: TimeoutError["phase"] }) {
+    super(message, context);
+    this.phase = context.phase;
+  }
+}
+
+/** The connection failed: refused, reset, DNS, TLS. */
+export class NetworkError extends ApikitError {
+  override readonly code: string = "NETWORK_ERROR";
+  /** The underlying system or undici error code (ECONNRESET, UND_ERR_SOCKET, ...). */
+  readonly errorCode: string | undefined;
+
+  constructor(message: string, context: ErrorContext & { errorCode?: string | undefined }) {
+    super(message, context);
+    this.errorCode = context.errorCode;
+  }
+}
+
+export interface PaginationErrorContext extends ErrorContext {
+  pages?: number;
+  recordsFetched?: number;
+}
+
+/** The pagination cannot go on honestly: a repeating cursor or next URL, a nonsensical response. */
+export class PaginationError extends ApikitError {
+  override readonly code: string = "PAGINATION_ERROR";
+  readonly pages: number;
+  readonly recordsFetched: number;
+  /** The records fetched before the failure (filled in by fetchRecords; empty for streams). */
+  records: unknown[] = [];
+
+  constructor(message: string, context: PaginationErrorContext = {}) {
+    super(message, context);
+    this.pages = context.pages ?? 0;
+    this.recordsFetched = context.recordsFetched ?? 0;
+  }
+}
+
+export interface ConfigIssue {
+  path: string;
+  message: string;
+}
+
+/** Invalid configuration: lists every problem with its path. */
+export class ConfigError extends ApikitError {
+  override readonly code: string = "CONFIG_ERROR";
+  readonly issues: ConfigIssue[];
+
+  constructor(message: string, issues: ConfigIssue[] = []) {
+    super(message);
+    this.issues = issues;
+  }
+}
+
+export class ConnectorNotFoundError extends ApikitError {
+  override readonly code: string = "CONNECTOR_NOT_FOUND";
+  readonly connector: string;
+  readonly suggestions: string[];
+
+  constructor(connector: string, suggestions: string[] = []) {
+    const hint = suggestions.length > 0 ? ` Did you mean: ${suggestions.join(", ")}?` : "";
+    super(`No connector named "${connector}".${hint}`);
+    this.connector = connector;
+    this.suggestions = suggestions;
+  }
+}
+
+export class OutputError extends ApikitError {
+  override readonly code: string = "OUTPUT_ERROR";
+}
+
+export interface GraphQLErrorEntry {
+  message: string;
+  path?: ReadonlyArray<string | number>;
+  locations?: ReadonlyArray<{ line: number; column: number }>;
+  extensions?: Record<string, unknown>;
+}
+
+/** A GraphQL response with an `errors` array (even with status 200). */
+export class GraphQLError extends ApikitError {
+  override readonly code: string = "GRAPHQL_ERROR";
+  readonly errors: GraphQLErrorEntry[];
+  readonly data: unknown;
+
+  constructor(message: string, context: ErrorContext & { errors: GraphQLErrorEntry[]; data?: unknown }) {
+    super(message, context);
+    this.errors = context.errors;
+    this.data = context.data;
+  }
+}
+
+export class WebhookSignatureError extends ApikitError {
+  override readonly code: string = "WEBHOOK_SIGNATURE";
+  readonly reason: string;
+
+  constructor(reason: string) {
+    super(`Webhook signature rejected: ${reason}`);
+    this.reason = reason;
+  }
+}
+
+export interface RecordIssue {
+  index: number;
+  path: string;
+  message: string;
+}
+
+/** A record that does not match the user's schema (with `onInvalid: "raise"`). */
+export class RecordValidationError extends ApikitError {
+  override readonly code: string = "RECORD_INVALID";
+  readonly index: number;
+  readonly issues: RecordIssue[];
+  readonly record: unknown;
+
+  constructor(message: string, context: { index: number; issues: RecordIssue[]; record: unknown }) {
+    super(message);
+    this.index = context.index;
+    this.issues = context.issues;
+    this.record = context.record;
+  }
+}

@@ -1,0 +1,633 @@
+// Apikit: the facade. It wires config → transport → paginator → record steps; every fetch method is
+// a different end of the one page loop in pagination/loop.ts.
+import type { Dispatcher } from "undici";
+import { type AuthStrategy, createAuthStrategy } from "../auth/index.js";
+import {
+  type ApiConfig,
+  type ApiConfigInput,
+  PaginationConfig,
+  type PaginationConfigInput,
+  parseConfig,
+} from "../config/index.js";
+import { ApikitError, HttpError, PaginationError } from "../errors.js";
+import { assertNoGraphQLErrors, RelayPaginator } from "../graphql/index.js";
+import {
+  type ApikitDispatcher,
+  createDispatcher,
+  createRedactor,
+  defaultLogger,
+  type Hooks,
+  type Logger,
+  Observer,
+  type RateLimitState,
+  type Redactor,
+  send,
+} from "../http/index.js";
+import {
+  createPaginator,
+  type FetchedPage,
+  type Page,
+  type PageRequest,
+  type Paginator,
+  paginate,
+} from "../pagination/index.js";
+import { DryRunResult } from "./dry-run.js";
+import { type ApikitOptions, normalizeOptions } from "./options.js";
+import { compileRecordSteps, type InvalidRecord, type RecordOptions } from "./record-ops.js";
+import { buildUrl, type Params } from "./url.js";
+
+type PaginationOverrides = Omit<PaginationConfigInput, never>;
+
+export interface RequestOptions {
+  params?: Params;
+  headers?: Record<string, string>;
+  /** A JSON body (objects are serialised; strings and bytes are sent as they are). */
+  body?: unknown;
+  signal?: AbortSignal;
+  /** Per-call timeout in ms. */
+  timeout?: number;
+  dryRun?: boolean;
+}
+
+export interface FetchOptions<T = Record<string, unknown>> extends PaginationOverrides, RecordOptions<T> {
+  params?: Params;
+  headers?: Record<string, string>;
+  /** Follow pages. Defaults to true when the client has a strategy other than "none". */
+  paginate?: boolean;
+  /** GET by default; POST for search endpoints that take a JSON body (see cursorIn: "body"). */
+  method?: string;
+  body?: Record<string, unknown>;
+  signal?: AbortSignal;
+  timeout?: number;
+  dryRun?: boolean;
+}
+
+export interface CollectedRecords<T> {
+  records: T[];
+  errors: InvalidRecord[];
+}
+
+export interface ApiResponse<T = unknown> {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  data: T;
+  url: string;
+}
+
+export interface GraphQLOptions {
+  variables?: Record<string, unknown>;
+  operationName?: string;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+  timeout?: number;
+  dryRun?: boolean;
+  /** Follow a Relay connection (pageInfo.hasNextPage / endCursor). */
+  paginate?: boolean;
+  /** Dot path to the connection inside `data`, required with paginate. */
+  connectionPath?: string;
+  pageSize?: number;
+  maxPages?: number;
+  maxItems?: number;
+  cursorVariable?: string;
+  pageSizeVariable?: string;
+}
+
+export type FetchManySpec = Record<string, string | [path: string, options: FetchOptions]>;
+
+export interface FetchManyOptions {
+  concurrency?: number;
+  /** raise: the first failure rejects; skip: leave the label out; empty: give it []. */
+  onError?: "raise" | "skip" | "empty";
+}
+
+const PAGINATION_KEYS = Object.keys(PaginationConfig.shape) as Array<keyof PaginationConfigInput>;
+const DEFAULT_ACCEPT = "application/json";
+
+export class Apikit implements AsyncDisposable {
+  readonly config: ApiConfig;
+  /** The resilient transport: pass it to fetch() or any undici-based client to get retries, limits and auth. */
+  readonly dispatcher: ApikitDispatcher;
+  readonly logger: Logger;
+  readonly auth: AuthStrategy;
+  readonly #observer: Observer;
+  readonly #redactor: Redactor;
+  readonly #baseHeaders: Record<string, string>;
+
+  constructor(options: ApikitOptions) {
+    this.config = normalizeOptions(options);
+    this.logger = options.logger ?? defaultLogger();
+    const hooks: Hooks = options.hooks ?? {};
+    this.auth = createAuthStrategy(this.config.auth);
+    this.#observer = new Observer(this.logger, hooks);
+    this.#redactor = createRedactor({
+      extraHeaders: [...this.auth.sensitiveHeaders],
+      extraParams: [...this.auth.sensitiveParams],
+      secrets: this.auth.secrets(),
+    });
+    const { config } = this;
+    this.dispatcher = createDispatcher({
+      baseUrl: config.baseUrl,
+      auth: this.auth,
+      retry: config.retry,
+      timeout: config.timeout,
+      connections: config.connections,
+      verifySsl: config.verifySsl,
+      maxRedirects: config.maxRedirects,
+      rateLimit: config.rateLimit,
+      rateLimitThreshold: config.rateLimitThreshold,
+      logger: this.logger,
+      hooks,
+      redactor: this.#redactor,
+    });
+    this.#baseHeaders = {
+      accept: DEFAULT_ACCEPT,
+      "user-agent": config.userAgent ?? "apikit",
+      ...lowerKeys(config.headers),
+    };
+  }
+
+  static fromConfig(config: ApiConfigInput, extras: { logger?: Logger; hooks?: Hooks } = {}): Apikit {
+    return new Apikit({ ...(config as ApikitOptions), ...extras });
+  }
+
+  /** The server's rate-limit headroom as last reported. */
+  get rateLimit(): RateLimitState {
+    return this.dispatcher.rateLimitState;
+  }
+
+  // ── the page loop ──────────────────────────────────────────────────────────
+
+  /** Every page of a listing, in order: `{ records, index, status, headers, url, last, truncated }`. */
+  async *pages<T = Record<string, unknown>>(
+    path: string,
+    options: FetchOptions<T> = {},
+  ): AsyncGenerator<Page<T>> {
+    const plan = this.#plan(path, options);
+    if (options.dryRun) {
+      this.#printDryRun(plan.dryRun);
+      return;
+    }
+    yield* this.#run<T>(plan.paginator, plan.request, options, { dataPath: plan.pagination.dataPath });
+  }
+
+  /** Every record of a listing, one at a time, fetched page by page. */
+  async *stream<T = Record<string, unknown>>(path: string, options: FetchOptions<T> = {}): AsyncGenerator<T> {
+    for await (const page of this.pages<T>(path, options)) yield* page.records;
+  }
+
+  /** Alias of stream(), for iki-apikit users. */
+  astream<T = Record<string, unknown>>(path: string, options: FetchOptions<T> = {}): AsyncGenerator<T> {
+    return this.stream<T>(path, options);
+  }
+
+  /** All records of a listing. With `onInvalid: "collect"`, also the records that failed the schema. */
+  fetchRecords<T = Record<string, unknown>>(
+    path: string,
+    options: FetchOptions<T> & { dryRun: true },
+  ): Promise<DryRunResult>;
+  fetchRecords<T = Record<string, unknown>>(
+    path: string,
+    options: FetchOptions<T> & { onInvalid: "collect" },
+  ): Promise<CollectedRecords<T>>;
+  fetchRecords<T = Record<string, unknown>>(path: string, options?: FetchOptions<T>): Promise<T[]>;
+  async fetchRecords<T = Record<string, unknown>>(
+    path: string,
+    options: FetchOptions<T> = {},
+  ): Promise<T[] | CollectedRecords<T> | DryRunResult> {
+    const plan = this.#plan(path, options);
+    if (options.dryRun) return this.#printDryRun(plan.dryRun);
+    const records: T[] = [];
+    const errors: InvalidRecord[] = [];
+    try {
+      for await (const page of this.#run<T>(
+        plan.paginator,
+        plan.request,
+        options,
+        { dataPath: plan.pagination.dataPath },
+        errors,
+      )) {
+        for (const record of page.records) records.push(record);
+      }
+    } catch (error) {
+      if (error instanceof PaginationError) error.records = records;
+      throw error;
+    }
+    return options.onInvalid === "collect" ? { records, errors } : records;
+  }
+
+  // ── single requests ────────────────────────────────────────────────────────
+
+  /** One request; the parsed JSON body with status, headers and URL. */
+  request<_T = unknown>(
+    method: string,
+    path: string,
+    options: RequestOptions & { dryRun: true },
+  ): Promise<DryRunResult>;
+  request<T = unknown>(method: string, path: string, options?: RequestOptions): Promise<ApiResponse<T>>;
+  async request<T = unknown>(
+    method: string,
+    path: string,
+    options: RequestOptions = {},
+  ): Promise<ApiResponse<T> | DryRunResult> {
+    const url = this.#url(path, options.params);
+    const upper = method.toUpperCase();
+    const { headers, body } = this.#encode(options.headers, options.body);
+    if (options.dryRun)
+      return this.#printDryRun(this.#describe(upper, url, headers, options.body, false, {}));
+    const response = await this.#send({
+      method: upper,
+      url,
+      headers,
+      body,
+      signal: options.signal,
+      timeoutMs: options.timeout,
+    });
+    return {
+      status: response.status,
+      headers: response.headers,
+      data: response.data as T,
+      url: response.url,
+    };
+  }
+
+  async get<T = unknown>(path: string, options: RequestOptions = {}): Promise<T> {
+    return this.#data<T>("GET", path, options);
+  }
+  async post<T = unknown>(path: string, options: RequestOptions = {}): Promise<T> {
+    return this.#data<T>("POST", path, options);
+  }
+  async put<T = unknown>(path: string, options: RequestOptions = {}): Promise<T> {
+    return this.#data<T>("PUT", path, options);
+  }
+  async patch<T = unknown>(path: string, options: RequestOptions = {}): Promise<T> {
+    return this.#data<T>("PATCH", path, options);
+  }
+  async delete<T = unknown>(path: string, options: RequestOptions = {}): Promise<T> {
+    return this.#data<T>("DELETE", path, options);
+  }
+
+  // ── many listings at once ──────────────────────────────────────────────────
+
+  /** Several listings concurrently (at most `concurrency` at a time), keyed by label. */
+  async fetchMany(
+    spec: FetchManySpec,
+    options: FetchManyOptions = {},
+  ): Promise<Record<string, Record<string, unknown>[]>> {
+    const concurrency = Math.max(1, options.concurrency ?? 4);
+    const onError = options.onError ?? "raise";
+    const entries = Object.entries(spec);
+    const results: Record<string, Record<string, unknown>[]> = {};
+    let nextIndex = 0;
+    let failure: unknown;
+    const worker = async () => {
+      while (failure === undefined && nextIndex < entries.length) {
+        const [label, target] = entries[nextIndex++]!;
+        const [path, opts] = typeof target === "string" ? [target, {}] : target;
+        try {
+          results[label] = (await this.fetchRecords(path, {
+            ...opts,
+            dryRun: false,
+          } as FetchOptions)) as Record<string, unknown>[];
+        } catch (error) {
+          if (onError === "raise") failure ??= error;
+          else {
+            this.logger.warn(
+              `fetchMany: ${label} failed and was ${onError === "skip" ? "skipped" : "left empty"}: ${errorText(error)}`,
+            );
+            if (onError === "empty") results[label] = [];
+          }
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, entries.length) }, worker));
+    if (failure !== undefined) throw failure;
+    // Keep the caller's label order, whatever order the requests finished in.
+    return Object.fromEntries(entries.filter(([l]) => l in results).map(([l]) => [l, results[l]!]));
+  }
+
+  // ── GraphQL ────────────────────────────────────────────────────────────────
+
+  /**
+   * A GraphQL query or mutation. Without `paginate`, the `data` of the response. With `paginate`,
+   * every node of the Relay connection at `connectionPath`, across all pages.
+   */
+  async graphql<T = unknown>(path: string, query: string, options: GraphQLOptions = {}): Promise<T> {
+    if (options.paginate) {
+      if (options.dryRun) return this.#printDryRun(this.#graphqlPlan(path, query, options).dryRun) as T;
+      const nodes: unknown[] = [];
+      for await (const page of this.graphqlPages(path, query, options)) nodes.push(...page.records);
+      return nodes as T;
+    }
+    const url = this.#url(path);
+    const payload = graphqlBody(query, options);
+    const { headers, body } = this.#encode(options.headers, payload);
+    if (options.dryRun)
+      return this.#printDryRun(this.#describe("POST", url, headers, payload, false, {})) as T;
+    const response = await this.#send({
+      method: "POST",
+      url,
+      headers,
+      body,
+      signal: options.signal,
+      timeoutMs: options.timeout,
+    });
+    assertNoGraphQLErrors(response.data, {
+      method: "POST",
+      url: this.#redactor.redactUrl(url),
+      status: response.status,
+    });
+    return (response.data as { data?: T } | null)?.data as T;
+  }
+
+  /** The pages of a Relay connection, for stream-style iteration. */
+  async *graphqlPages<T = Record<string, unknown>>(
+    path: string,
+    query: string,
+    options: GraphQLOptions = {},
+  ): AsyncGenerator<Page<T>> {
+    const plan = this.#graphqlPlan(path, query, options);
+    if (options.dryRun) {
+      this.#printDryRun(plan.dryRun);
+      return;
+    }
+    yield* this.#run<T>(
+      plan.paginator,
+      plan.request,
+      {
+        signal: options.signal,
+        timeout: options.timeout,
+        maxPages: options.maxPages,
+        maxItems: options.maxItems,
+        headers: options.headers,
+      },
+      {
+        extract: plan.paginator.extract,
+        graphql: true,
+      },
+    );
+  }
+
+  /** Every node of a Relay connection, one at a time. */
+  async *graphqlStream<T = Record<string, unknown>>(
+    path: string,
+    query: string,
+    options: GraphQLOptions = {},
+  ): AsyncGenerator<T> {
+    for await (const page of this.graphqlPages<T>(path, query, options)) yield* page.records;
+  }
+
+  // ── lifecycle ──────────────────────────────────────────────────────────────
+
+  /** Closes the pooled connections. */
+  async close(): Promise<void> {
+    await this.dispatcher.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  // ── internals ──────────────────────────────────────────────────────────────
+
+  #plan(path: string, options: FetchOptions<unknown>) {
+    const overrides: Record<string, unknown> = {};
+    for (const key of PAGINATION_KEYS) if (options[key] !== undefined) overrides[key] = options[key];
+    const pagination = parseConfig(
+      PaginationConfig,
+      { ...stripUndefined(this.config.pagination), ...overrides },
+      "pagination options",
+      "pagination",
+    );
+    const url = this.#url(path, options.params);
+    const strategy = pagination.strategy;
+    let paginate = options.paginate ?? (strategy !== undefined && strategy !== "none");
+    if (paginate && explicitPageParam(url, pagination)) {
+      this.logger.debug("an explicit page/offset/cursor parameter was given: fetching just that page");
+      paginate = false;
+    }
+    const effective = {
+      ...pagination,
+      strategy: paginate ? (strategy === undefined || strategy === "none" ? "auto" : strategy) : "none",
+    } as PaginationConfig;
+    const method = (options.method ?? "GET").toUpperCase();
+    const request: PageRequest = { method, url, body: options.body };
+    const paginator = createPaginator(effective, this.logger);
+    const { headers } = this.#encode(options.headers, options.body);
+    const described = paginate ? paginator.first(request) : request;
+    const settings: Record<string, unknown> = paginate ? stripUndefined(effective) : {};
+    const dryRun = this.#describe(method, described.url, headers, described.body, paginate, settings);
+    return { paginator, request, pagination: effective, dryRun };
+  }
+
+  #graphqlPlan(path: string, query: string, options: GraphQLOptions) {
+    if (!options.connectionPath) {
+      throw new ApikitError(
+        "graphql({ paginate: true }) needs connectionPath: the dot path to the Relay connection inside data",
+      );
+    }
+    const paginator = new RelayPaginator({
+      connectionPath: options.connectionPath,
+      pageSize: options.pageSize,
+      ...(options.cursorVariable ? { cursorVariable: options.cursorVariable } : {}),
+      ...(options.pageSizeVariable ? { pageSizeVariable: options.pageSizeVariable } : {}),
+    });
+    const url = this.#url(path);
+    const request: PageRequest = { method: "POST", url, body: graphqlBody(query, options) };
+    const { headers } = this.#encode(options.headers, request.body);
+    const first = paginator.first(request);
+    const dryRun = this.#describe("POST", url, headers, first.body, true, {
+      strategy: "relay",
+      connectionPath: options.connectionPath,
+      ...(options.pageSize ? { pageSize: options.pageSize } : {}),
+      ...(options.maxPages ? { maxPages: options.maxPages } : {}),
+    });
+    return { paginator, request, dryRun };
+  }
+
+  async *#run<T>(
+    paginator: Paginator,
+    request: PageRequest,
+    options: Pick<FetchOptions<T>, "headers" | "signal" | "timeout" | "maxPages" | "maxItems"> &
+      RecordOptions<T>,
+    how: { dataPath?: string | undefined; extract?: (data: unknown) => unknown[]; graphql?: boolean },
+    invalid: InvalidRecord[] = [],
+  ): AsyncGenerator<Page<T>> {
+    const steps = compileRecordSteps(options as RecordOptions, invalid);
+    const fetchPage = async (page: PageRequest): Promise<FetchedPage> => {
+      const { headers, body } = this.#encode(options.headers, page.body);
+      const response = await this.#send({
+        method: page.method,
+        url: page.url,
+        headers,
+        body,
+        signal: options.signal,
+        timeoutMs: options.timeout,
+      });
+      const url = this.#redactor.redactUrl(page.url);
+      if (how.graphql)
+        assertNoGraphQLErrors(response.data, { method: page.method, url, status: response.status });
+      return {
+        status: response.status,
+        headers: response.headers,
+        data: response.data,
+        url,
+        bytes: response.bytes,
+      };
+    };
+    let seen = 0;
+    let total = 0;
+    for await (const page of paginate({
+      paginator,
+      request,
+      fetchPage,
+      dataPath: how.dataPath,
+      extract: how.extract,
+      maxPages: options.maxPages,
+      maxItems: options.maxItems,
+      logger: this.logger,
+    })) {
+      let records = page.records;
+      if (steps) {
+        const kept: unknown[] = [];
+        for (const record of records) {
+          const out = steps(record, seen++);
+          if (out !== undefined) kept.push(out);
+        }
+        records = kept;
+      }
+      total += records.length;
+      const hook = this.#observer.call("onPage", {
+        url: page.url,
+        index: page.index,
+        status: page.status,
+        records: records.length,
+        totalRecords: total,
+      });
+      if (hook) await hook;
+      yield { ...page, records: records as T[] };
+    }
+  }
+
+  async #send(request: Parameters<typeof send>[2]) {
+    try {
+      return await send(this.dispatcher, this.#redactor, request);
+    } catch (error) {
+      if (error instanceof HttpError) {
+        this.logger.debug(error.message);
+        void this.#observer.call("onError", {
+          method: request.method,
+          url: this.#redactor.redactUrl(request.url),
+          error,
+          attempts: error.attempts ?? 1,
+        });
+      }
+      throw error;
+    }
+  }
+
+  async #data<T>(method: string, path: string, options: RequestOptions): Promise<T> {
+    const result = await this.request<T>(method, path, options);
+    return (result instanceof DryRunResult ? result : result.data) as T;
+  }
+
+  #url(path: string, params?: Params): URL {
+    try {
+      return buildUrl(this.config.baseUrl, path, params);
+    } catch (error) {
+      throw new ApikitError(`cannot build a URL from ${JSON.stringify(path)}: ${errorText(error)}`);
+    }
+  }
+
+  #encode(
+    extra: Record<string, string> | undefined,
+    body: unknown,
+  ): { headers: Record<string, string>; body: string | Uint8Array | null } {
+    const headers = extra ? { ...this.#baseHeaders, ...lowerKeys(extra) } : { ...this.#baseHeaders };
+    if (body === undefined || body === null) return { headers, body: null };
+    if (typeof body === "string" || body instanceof Uint8Array) return { headers, body };
+    headers["content-type"] ??= "application/json";
+    return {
+      headers,
+      body: JSON.stringify(body, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)),
+    };
+  }
+
+  #describe(
+    method: string,
+    url: URL,
+    headers: Record<string, string>,
+    body: unknown,
+    paginate: boolean,
+    pagination: Record<string, unknown>,
+  ): DryRunResult {
+    // Show the request as the auth interceptor would send it, with its secrets redacted.
+    const authorized = { method, url: new URL(url), headers: { ...headers } };
+    if (url.origin === new URL(this.config.baseUrl).origin) void this.auth.authorize(authorized);
+    const params: Record<string, string | string[]> = {};
+    for (const key of new Set(authorized.url.searchParams.keys())) {
+      const values = new URL(this.#redactor.redactUrl(authorized.url)).searchParams.getAll(key);
+      params[key] = values.length === 1 ? values[0]! : values;
+    }
+    const redactedBody =
+      body === undefined || body === null
+        ? undefined
+        : JSON.parse(
+            this.#redactor.redactText(
+              JSON.stringify(body, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)),
+            ),
+          );
+    return new DryRunResult({
+      method,
+      url: this.#redactor.redactUrl(authorized.url),
+      params,
+      headers: this.#redactor.redactHeaders(authorized.headers),
+      ...(redactedBody !== undefined ? { body: redactedBody } : {}),
+      authType: this.auth.type,
+      paginate,
+      pagination,
+    });
+  }
+
+  #printDryRun(result: DryRunResult): DryRunResult {
+    process.stderr.write(`${result.toString()}\n`);
+    return result;
+  }
+}
+
+function graphqlBody(query: string, options: GraphQLOptions): Record<string, unknown> {
+  return {
+    query,
+    ...(options.variables ? { variables: options.variables } : {}),
+    ...(options.operationName ? { operationName: options.operationName } : {}),
+  };
+}
+
+function explicitPageParam(url: URL, pagination: PaginationConfig): boolean {
+  const names =
+    pagination.strategy === "offset"
+      ? [pagination.offsetParam]
+      : pagination.strategy === "page"
+        ? [pagination.pageParam]
+        : pagination.strategy === "cursor"
+          ? [pagination.cursorParam]
+          : pagination.strategy === "link"
+            ? []
+            : [pagination.offsetParam, pagination.pageParam, pagination.cursorParam];
+  return names.some((n) => url.searchParams.has(n));
+}
+
+function lowerKeys(headers: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) out[k.toLowerCase()] = v;
+  return out;
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export type { Dispatcher };

@@ -1,0 +1,14 @@
+export {
+  Apikit,
+  type ApiResponse,
+  type CollectedRecords,
+  type FetchManyOptions,
+  type FetchManySpec,
+  type FetchOptions,
+  type GraphQLOptions,
+  type RequestOptions,
+} from "./apikit.js";
+export { type DryRunInfo, DryRunResult } from "./dry-run.js";
+export type { ApikitOptions } from "./options.js";
+export type { InvalidRecord, OnInvalid, RecordOptions } from "./record-ops.js";
+export { buildUrl, type Params, type ParamValue } from "./url.js";

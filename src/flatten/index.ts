@@ -1,0 +1,2 @@
+export { type FlattenOptions, flattenRecord, flattenRecords, toJson } from "./flatten.js";
+export { type Column, type ColumnType, inferSchema, inferType, SchemaBuilder, widenType } from "./schema.js";

@@ -1,0 +1,103 @@
+// Schema inference over all records (not a sample), with type widening. The unified schema is what
+// tabular writers use, so a column that first appears on page 50 is still there.
+
+export type ColumnType = "null" | "boolean" | "integer" | "bigint" | "float" | "string";
+
+export interface Column {
+  name: string;
+  type: ColumnType;
+  nullable: boolean;
+}
+
+export function inferType(value: unknown): ColumnType {
+  switch (typeof value) {
+    case "boolean":
+      return "boolean";
+    case "bigint":
+      return "bigint";
+    case "number":
+      return Number.isInteger(value) ? "integer" : "float";
+    case "string":
+      return "string";
+    default:
+      return value === null || value === undefined ? "null" : "string";
+  }
+}
+
+/**
+ * The narrowest type that holds both. null mixes with anything; integer+float → float;
+ * integer+bigint → bigint; bigint+float → string (no float type holds those integers exactly);
+ * boolean with any number → string; anything with string → string.
+ */
+export function widenType(a: ColumnType, b: ColumnType): ColumnType {
+  if (a === b) return a;
+  if (a === "null") return b;
+  if (b === "null") return a;
+  if (a === "string" || b === "string" || a === "boolean" || b === "boolean") return "string";
+  const pair = new Set([a, b]);
+  if (pair.has("integer") && pair.has("float")) return "float";
+  if (pair.has("integer") && pair.has("bigint")) return "bigint";
+  return "string";
+}
+
+interface ColumnState {
+  type: ColumnType;
+  nonNull: number;
+}
+
+export class SchemaBuilder {
+  readonly #columns = new Map<string, ColumnState>();
+  #records = 0;
+
+  add(record: Record<string, unknown>): void {
+    this.#records += 1;
+    for (const name in record) {
+      const value = record[name];
+      const type = inferType(value);
+      let state = this.#columns.get(name);
+      if (!state) {
+        state = { type, nonNull: 0 };
+        this.#columns.set(name, state);
+      } else if (state.type !== type) state.type = widenType(state.type, type);
+      if (type !== "null") state.nonNull += 1;
+    }
+  }
+
+  addAll(records: Iterable<Record<string, unknown>>): this {
+    for (const record of records) this.add(record);
+    return this;
+  }
+
+  merge(other: SchemaBuilder): this {
+    this.#records += other.#records;
+    for (const [name, theirs] of other.#columns) {
+      const ours = this.#columns.get(name);
+      if (!ours) this.#columns.set(name, { ...theirs });
+      else {
+        ours.type = widenType(ours.type, theirs.type);
+        ours.nonNull += theirs.nonNull;
+      }
+    }
+    return this;
+  }
+
+  get recordCount(): number {
+    return this.#records;
+  }
+
+  get columns(): Column[] {
+    return [...this.#columns].map(([name, s]) => ({
+      name,
+      type: s.type,
+      nullable: s.nonNull < this.#records,
+    }));
+  }
+
+  toObject(): Record<string, ColumnType> {
+    return Object.fromEntries([...this.#columns].map(([name, s]) => [name, s.type]));
+  }
+}
+
+export function inferSchema(records: Iterable<Record<string, unknown>>): Column[] {
+  return new SchemaBuilder().addAll(records).columns;
+}

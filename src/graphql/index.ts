@@ -1,0 +1,1 @@
+export { assertNoGraphQLErrors, type RelayOptions, RelayPaginator } from "./relay.js";

@@ -1,0 +1,134 @@
+// What the transport reports: the logger contract, the hook contexts, and the Observer that fans
+// events out to both, so a throwing hook is logged and never breaks a request.
+
+export interface Logger {
+  debug(message: string, meta?: Record<string, unknown>): void;
+  info(message: string, meta?: Record<string, unknown>): void;
+  warn(message: string, meta?: Record<string, unknown>): void;
+  error(message: string, meta?: Record<string, unknown>): void;
+}
+
+export interface RequestEvent {
+  method: string;
+  /** Redacted. */
+  url: string;
+}
+
+export interface ResponseEvent extends RequestEvent {
+  status: number;
+  latencyMs: number;
+  attempts: number;
+}
+
+export interface RetryEvent extends RequestEvent {
+  /** The attempt that failed (1 = the first try). */
+  attempt: number;
+  /** How long the transport waits before the next attempt, in ms. */
+  waitMs: number;
+  reason: string;
+  status?: number;
+}
+
+export interface RateLimitEvent extends RequestEvent {
+  waitMs: number;
+  reason: string;
+  remaining?: number;
+  limit?: number;
+}
+
+export interface ErrorEvent extends RequestEvent {
+  error: Error;
+  attempts?: number;
+}
+
+export interface PageEvent {
+  /** Redacted. */
+  url: string;
+  index: number;
+  status: number;
+  records: number;
+  totalRecords: number;
+}
+
+type HookResult = void | Promise<void>;
+
+export interface Hooks {
+  onRequest?(event: RequestEvent): HookResult;
+  onResponse?(event: ResponseEvent): HookResult;
+  onRetry?(event: RetryEvent): HookResult;
+  onRateLimit?(event: RateLimitEvent): HookResult;
+  onPage?(event: PageEvent): HookResult;
+  onError?(event: ErrorEvent): HookResult;
+}
+
+const LEVELS = ["debug", "info", "warn", "error"] as const;
+type Level = (typeof LEVELS)[number];
+
+const noop = () => {};
+export const silentLogger: Logger = { debug: noop, info: noop, warn: noop, error: noop };
+
+/** A stderr logger filtered by level; the default when APIKIT_LOG_LEVEL is set. */
+export function consoleLogger(level: Level = "info"): Logger {
+  const min = LEVELS.indexOf(level);
+  const at =
+    (l: Level) =>
+    (message: string, meta?: Record<string, unknown>): void => {
+      if (LEVELS.indexOf(l) < min) return;
+      const extra = meta && Object.keys(meta).length > 0 ? ` ${JSON.stringify(meta, jsonSafe)}` : "";
+      process.stderr.write(`[apikit] ${l.toUpperCase()} ${message}${extra}\n`);
+    };
+  return { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
+}
+
+function jsonSafe(_key: string, value: unknown): unknown {
+  if (typeof value === "bigint") return value.toString();
+  if (value instanceof Error) return `${value.name}: ${value.message}`;
+  return value;
+}
+
+export function defaultLogger(env: NodeJS.ProcessEnv = process.env): Logger {
+  const level = env.APIKIT_LOG_LEVEL?.toLowerCase();
+  if (!level) return silentLogger;
+  return consoleLogger((LEVELS as readonly string[]).includes(level) ? (level as Level) : "info");
+}
+
+/** Fans transport events out to the logger and to user hooks. */
+export class Observer {
+  constructor(
+    readonly logger: Logger = silentLogger,
+    readonly hooks: Hooks = {},
+  ) {}
+
+  /** Calls a hook; sync throws and async rejections are logged, never propagated. */
+  call<K extends keyof Hooks>(name: K, event: Parameters<NonNullable<Hooks[K]>>[0]): void | Promise<void> {
+    const hook = this.hooks[name] as ((e: typeof event) => HookResult) | undefined;
+    if (!hook) return;
+    try {
+      const result = hook.call(this.hooks, event);
+      if (result && typeof (result as Promise<void>).then === "function") {
+        return (result as Promise<void>).catch((error: unknown) => this.hookFailed(name, error));
+      }
+    } catch (error) {
+      this.hookFailed(name, error);
+    }
+  }
+
+  private hookFailed(name: string, error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    this.logger.error(`hook ${name} threw; the request goes on`, { error: message });
+  }
+
+  retry(event: RetryEvent): void {
+    this.logger.info(
+      `retrying ${event.method} ${event.url} in ${Math.round(event.waitMs)} ms (attempt ${event.attempt} failed: ${event.reason})`,
+    );
+    void this.call("onRetry", event);
+  }
+
+  rateLimit(event: RateLimitEvent): void {
+    this.logger.info(
+      `holding ${event.method} ${event.url} for ${Math.round(event.waitMs)} ms: ${event.reason}`,
+    );
+    void this.call("onRateLimit", event);
+  }
+}

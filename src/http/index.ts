@@ -1,0 +1,21 @@
+export { type ApikitDispatcher, createDispatcher, type DispatcherOptions } from "./dispatcher.js";
+export {
+  consoleLogger,
+  defaultLogger,
+  type ErrorEvent,
+  type Hooks,
+  type Logger,
+  Observer,
+  type PageEvent,
+  type RateLimitEvent,
+  type RequestEvent,
+  type ResponseEvent,
+  type RetryEvent,
+  silentLogger,
+} from "./events.js";
+export { findLink, parseLinkHeader } from "./link-header.js";
+export { RateLimitState } from "./rate-limit-state.js";
+export { createRedactor, REDACTED, type Redactor } from "./redact.js";
+export { parseRetryAfter } from "./retry-after.js";
+export { backoffDelay, decideRetry, type RetryDecision, type RetryInput } from "./retry-policy.js";
+export { parseJson, type SendRequest, type SendResponse, send } from "./send.js";

@@ -1,0 +1,190 @@
+// One HTTP exchange as the facade sees it: request → parsed JSON, or the typed error a status or a
+// malformed body means. The transport below has already retried whatever was worth retrying.
+import type { Dispatcher } from "undici";
+import { AuthError, HttpError, type HttpErrorContext, NotFoundError, RateLimitError } from "../errors.js";
+import { kContext, newContext } from "./context.js";
+import type { Redactor } from "./redact.js";
+import { parseRetryAfter } from "./retry-after.js";
+
+export interface SendRequest {
+  method: string;
+  url: URL;
+  headers: Record<string, string>;
+  body?: string | Uint8Array | null;
+  signal?: AbortSignal | undefined;
+  /** Overrides the dispatcher's headers and body timeouts for this request, in ms. */
+  timeoutMs?: number | undefined;
+}
+
+export type ResponseHeaders = Record<string, string | string[] | undefined>;
+
+export interface SendResponse {
+  status: number;
+  headers: ResponseHeaders;
+  /** Parsed JSON; null for an empty body or 204. */
+  data: unknown;
+  /** The URL asked for (redirects are followed below this). */
+  url: string;
+  attempts: number;
+  latencyMs: number;
+  bytes: number;
+}
+
+const EXCERPT_BYTES = 2048;
+/** Integers this long may be beyond 2^53; only then is the slower exact parse used. */
+const LONG_INTEGER = /\d{16,}/;
+
+export async function send(
+  dispatcher: Dispatcher,
+  redactor: Redactor,
+  request: SendRequest,
+): Promise<SendResponse> {
+  const context = newContext(true);
+  const started = performance.now();
+  const options: Dispatcher.RequestOptions & { [kContext]: typeof context } = {
+    origin: request.url.origin,
+    path: `${request.url.pathname}${request.url.search}`,
+    method: request.method as Dispatcher.HttpMethod,
+    headers: request.headers,
+    body: request.body ?? null,
+    signal: request.signal,
+    [kContext]: context,
+  };
+  if (request.timeoutMs !== undefined) {
+    options.headersTimeout = request.timeoutMs;
+    options.bodyTimeout = request.timeoutMs;
+  }
+  const response = await dispatcher.request(options);
+  const buffer = Buffer.from(await response.body.arrayBuffer());
+  const latencyMs = performance.now() - started;
+  const headers = response.headers as ResponseHeaders;
+  const status = response.statusCode;
+  const url = redactor.redactUrl(request.url);
+  const attempts = Math.max(1, context.attempts);
+
+  if (status < 200 || status >= 300) {
+    throw statusError(status, request.method, url, headers, buffer, attempts, redactor);
+  }
+  const data =
+    status === 204 || buffer.length === 0
+      ? null
+      : parseJsonBody(buffer, headers, request.method, url, status, redactor);
+  return { status, headers, data, url: request.url.toString(), attempts, latencyMs, bytes: buffer.length };
+}
+
+function headerText(headers: ResponseHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value.join(", ") : value;
+}
+
+function excerpt(buffer: Buffer, redactor: Redactor): string {
+  const text = buffer
+    .subarray(0, EXCERPT_BYTES)
+    .toString("utf8")
+    .replace(/\uFFFD+$/, "");
+  return redactor.redactText(text) + (buffer.length > EXCERPT_BYTES ? "…" : "");
+}
+
+function statusError(
+  status: number,
+  method: string,
+  url: string,
+  headers: ResponseHeaders,
+  buffer: Buffer,
+  attempts: number,
+  redactor: Redactor,
+): HttpError {
+  const bodyExcerpt = excerpt(buffer, redactor);
+  const requestId =
+    headerText(headers, "x-request-id") ??
+    headerText(headers, "request-id") ??
+    headerText(headers, "x-github-request-id") ??
+    headerText(headers, "x-amzn-requestid");
+  const context: HttpErrorContext = {
+    status,
+    method,
+    url,
+    attempts,
+    bodyExcerpt,
+    headers: redactor.redactHeaders(headers),
+    ...(requestId ? { requestId } : {}),
+  };
+  const tries = attempts === 1 ? "1 attempt" : `${attempts} attempts`;
+  const short = bodyExcerpt.replace(/\s+/g, " ").slice(0, 200);
+  const said = short ? `: ${short}` : "";
+  const where = `${method} ${url}`;
+  if (status === 401 || status === 403) {
+    return new AuthError(`${where} was refused with ${status} (check the credentials)${said}`, context);
+  }
+  if (status === 404) return new NotFoundError(`${where} returned 404 Not Found${said}`, context);
+  if (status === 429) {
+    const afterMs = parseRetryAfter(headerText(headers, "retry-after"));
+    const retryAfter = afterMs === undefined ? undefined : Math.ceil(afterMs / 1000);
+    const wait = retryAfter === undefined ? "" : ` (the server asked to wait ${retryAfter} s)`;
+    return new RateLimitError(`${where} was rate limited: 429 after ${tries}${wait}${said}`, {
+      ...context,
+      retryAfter,
+    });
+  }
+  if (status >= 300 && status < 400) {
+    return new HttpError(
+      `${where} returned ${status} and its redirects could not be followed (more than the limit, or no Location)`,
+      context,
+    );
+  }
+  return new HttpError(`${where} failed with ${status} after ${tries}${said}`, context);
+}
+
+function parseJsonBody(
+  buffer: Buffer,
+  headers: ResponseHeaders,
+  method: string,
+  url: string,
+  status: number,
+  redactor: Redactor,
+): unknown {
+  const text = buffer.toString("utf8");
+  const contentType = headerText(headers, "content-type") ?? "";
+  const looksJson = /json/i.test(contentType) || contentType === "";
+  const notJson = (why: string) =>
+    new HttpError(
+      `${method} ${url} returned ${status} with a body that is not JSON (${why}; content-type ${contentType || "missing"}): ${excerpt(buffer, redactor).slice(0, 120)}`,
+      {
+        status,
+        method,
+        url,
+        bodyExcerpt: excerpt(buffer, redactor),
+        headers: redactor.redactHeaders(headers),
+      },
+    );
+  if (!looksJson) {
+    const first = text.trimStart()[0];
+    if (first !== "{" && first !== "[") throw notJson("expected JSON");
+  }
+  try {
+    return parseJson(text);
+  } catch (error) {
+    throw notJson(error instanceof Error ? error.message : "invalid JSON");
+  }
+}
+
+/**
+ * JSON.parse that keeps integers beyond 2^53 exact, as bigint. The reviver (with the source text,
+ * Node 22+) runs only when the text holds a run of 16+ digits, so ordinary pages parse at full speed.
+ */
+export function parseJson(text: string): unknown {
+  if (!LONG_INTEGER.test(text)) return JSON.parse(text);
+  return JSON.parse(text, exactIntegers as (key: string, value: unknown) => unknown);
+}
+
+function exactIntegers(_key: string, value: unknown, context?: { source?: string }): unknown {
+  if (
+    typeof value === "number" &&
+    !Number.isSafeInteger(value) &&
+    context?.source &&
+    /^-?\d+$/.test(context.source)
+  ) {
+    return BigInt(context.source);
+  }
+  return value;
+}

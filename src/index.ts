@@ -1,0 +1,77 @@
+// apikit's public API (re-exports only).
+export {
+  ApiKeyAuth,
+  type AuthRequest,
+  type AuthStrategy,
+  BasicAuth,
+  BearerAuth,
+  createAuthStrategy,
+  NoAuth,
+} from "./auth/index.js";
+export {
+  ApiConfig,
+  type ApiConfigInput,
+  AuthConfig,
+  type AuthConfigInput,
+  PaginationConfig,
+  type PaginationConfigInput,
+  PaginationStrategy,
+  RateLimitConfig,
+  RetryConfig,
+  type RetryConfigInput,
+} from "./config/index.js";
+export * from "./errors.js";
+export {
+  Apikit,
+  type ApikitOptions,
+  type ApiResponse,
+  type CollectedRecords,
+  DryRunResult,
+  type FetchManyOptions,
+  type FetchManySpec,
+  type FetchOptions,
+  type GraphQLOptions,
+  type InvalidRecord,
+  type OnInvalid,
+  type Params,
+  type RecordOptions,
+  type RequestOptions,
+} from "./facade/index.js";
+export * from "./flatten/index.js";
+export { RelayPaginator } from "./graphql/index.js";
+export {
+  type ApikitDispatcher,
+  consoleLogger,
+  createDispatcher,
+  createRedactor,
+  type DispatcherOptions,
+  decideRetry,
+  type ErrorEvent,
+  findLink,
+  type Hooks,
+  type Logger,
+  type PageEvent,
+  parseLinkHeader,
+  parseRetryAfter,
+  type RateLimitEvent,
+  RateLimitState,
+  type RequestEvent,
+  type ResponseEvent,
+  type RetryEvent,
+} from "./http/index.js";
+export {
+  CursorPaginator,
+  createPaginator,
+  type DetectedPagination,
+  detectPagination,
+  getPath,
+  LinkPaginator,
+  NoPaginator,
+  OffsetPaginator,
+  type Page,
+  PagePaginator,
+  type PageRequest,
+  type PageResponse,
+  type Paginator,
+  parsePath,
+} from "./pagination/index.js";

@@ -1,0 +1,116 @@
+// The one page loop. Every way of reading a listing (stream, fetchRecords, DataFrames, files, GraphQL,
+// the CLI) consumes this generator; it asks the paginator for requests, counts, and enforces limits.
+import { PaginationError } from "../errors.js";
+import type { Logger } from "../http/index.js";
+import { locateRecords, recordsAt } from "./meta.js";
+import type { PageRequest, PageResponse, Paginator } from "./types.js";
+
+export interface Page<T = unknown> {
+  records: T[];
+  /** 0-based page number within this pull. */
+  index: number;
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** The page's URL, secrets redacted. */
+  url: string;
+  /** Response body size in bytes. */
+  bytes: number;
+  /** This is the last page of the pull. */
+  last: boolean;
+  /** The pull stopped at maxPages or maxItems while the API had more. */
+  truncated: boolean;
+}
+
+export interface FetchedPage extends Omit<PageResponse, "records"> {
+  /** Redacted URL. */
+  url: string;
+  bytes: number;
+}
+
+export interface LoopOptions {
+  paginator: Paginator;
+  request: PageRequest;
+  fetchPage: (request: PageRequest) => Promise<FetchedPage>;
+  /** Where records are in the body; when absent it is located on the first page and kept. */
+  dataPath?: string | undefined;
+  /** Overrides record location entirely (GraphQL connections). */
+  extract?: ((data: unknown) => unknown[]) | undefined;
+  maxPages?: number | undefined;
+  maxItems?: number | undefined;
+  logger?: Logger | undefined;
+}
+
+export async function* paginate(options: LoopOptions): AsyncGenerator<Page> {
+  const { paginator, fetchPage, maxPages, maxItems, logger } = options;
+  let request: PageRequest | null = paginator.first(options.request);
+  let location: string | null | undefined;
+  let index = 0;
+  let items = 0;
+
+  while (request) {
+    const fetched = await fetchPage(request);
+    let records: unknown[];
+    if (options.extract) records = options.extract(fetched.data);
+    else {
+      if (location === undefined) location = locateRecords(fetched.data, options.dataPath);
+      records = recordsAt(fetched.data, location);
+    }
+
+    let next: PageRequest | null = null;
+    let loopError: PaginationError | undefined;
+    try {
+      next = paginator.next(
+        { status: fetched.status, headers: fetched.headers, data: fetched.data, records },
+        request,
+      );
+    } catch (error) {
+      if (!(error instanceof PaginationError)) throw error;
+      loopError = new PaginationError(
+        `${error.message} (after ${index + 1} pages and ${items + records.length} records)`,
+        {
+          url: fetched.url,
+          pages: index + 1,
+          recordsFetched: items + records.length,
+        },
+      );
+    }
+
+    // A limit reached ends the pull even where the paginator would have failed on the next step.
+    let truncated = false;
+    let limited = false;
+    const more = next !== null || loopError !== undefined;
+    if (maxItems !== undefined && items + records.length >= maxItems) {
+      if (items + records.length > maxItems) {
+        records = records.slice(0, maxItems - items);
+        truncated = true;
+      }
+      truncated ||= more;
+      limited = true;
+    }
+    if (maxPages !== undefined && index + 1 >= maxPages) {
+      truncated ||= more;
+      limited = true;
+    }
+    items += records.length;
+    if (truncated) {
+      logger?.warn(
+        `stopped at ${maxItems !== undefined && items >= maxItems ? `maxItems (${maxItems})` : `maxPages (${maxPages})`} after ${index + 1} pages and ${items} records; the API has more`,
+      );
+    }
+    yield {
+      records,
+      index,
+      status: fetched.status,
+      headers: fetched.headers,
+      url: fetched.url,
+      bytes: fetched.bytes,
+      last: limited || next === null,
+      truncated,
+    };
+    if (limited) return;
+    if (loopError) throw loopError;
+    if (next === null) return;
+    request = next;
+    index += 1;
+  }
+}

@@ -1,0 +1,61 @@
+// Page-number pagination. Ends on an empty page, at totalPages, or once the total is reached. maxItems
+// is not pushed into the page size here (that would change which records a page holds); the loop
+// truncates the last page instead.
+import { readTotal, toNumber } from "./meta.js";
+import { getPath } from "./paths.js";
+import {
+  cloneRequest,
+  DEFAULT_PAGE_SIZE,
+  type PageRequest,
+  type PageResponse,
+  type Paginator,
+  type ResolvedPagination,
+} from "./types.js";
+
+export class PagePaginator implements Paginator {
+  readonly strategy = "page";
+  #page: number;
+  #items = 0;
+  #sendSize = true;
+
+  constructor(private readonly config: ResolvedPagination) {
+    this.#page = config.startPage;
+  }
+
+  first(request: PageRequest): PageRequest {
+    return this.#at(request);
+  }
+
+  next(response: PageResponse, request: PageRequest): PageRequest | null {
+    const received = response.records.length;
+    this.#items += received;
+    if (received === 0) return null;
+    if (this.config.totalPagesPath) {
+      const totalPages = toNumber(getPath(response.data, this.config.totalPagesPath));
+      // Pages count from startPage; with startPage 0 the last page is totalPages - 1.
+      const lastPage =
+        totalPages === undefined ? undefined : totalPages - 1 + Math.min(this.config.startPage, 1);
+      if (lastPage !== undefined && this.#page >= lastPage) return null;
+    }
+    const total = readTotal(response, this.config.totalPath);
+    if (total !== undefined && this.#items >= total) return null;
+    const asked = this.config.pageSize ?? DEFAULT_PAGE_SIZE;
+    if (this.config.stopOnShortPage && received < asked) return null;
+    this.#page += 1;
+    return this.#at(request);
+  }
+
+  /** Resumes after a first page sent without parameters: that page was `page`, and no size was asked. */
+  primeAfter(page: number): void {
+    this.#page = page;
+    if (this.config.pageSize === undefined) this.#sendSize = false;
+  }
+
+  #at(request: PageRequest): PageRequest {
+    const next = cloneRequest(request);
+    next.url.searchParams.set(this.config.pageParam, String(this.#page));
+    if (this.#sendSize)
+      next.url.searchParams.set(this.config.limitParam, String(this.config.pageSize ?? DEFAULT_PAGE_SIZE));
+    return next;
+  }
+}

@@ -1,0 +1,41 @@
+// The paginator contract: a small state machine that plans requests from responses and does no I/O,
+// so it is unit-testable on plain objects (and can plan several requests ahead when the total is known).
+import type { PaginationConfig } from "../config/index.js";
+
+export interface PageRequest {
+  method: string;
+  /** The full URL, query included. */
+  url: URL;
+  /** A JSON body (POST searches, GraphQL); cursors may be placed in it. */
+  body?: Record<string, unknown> | undefined;
+}
+
+export interface PageResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** The parsed body. */
+  data: unknown;
+  /** The records taken from the body. */
+  records: readonly unknown[];
+}
+
+export interface Paginator {
+  readonly strategy: string;
+  /** The first request, with whatever pagination parameters the strategy sends up front. */
+  first(request: PageRequest): PageRequest;
+  /** The next request after `response` (the answer to `request`), or null when the listing is complete. */
+  next(response: PageResponse, request: PageRequest): PageRequest | null;
+}
+
+/** Pagination settings after defaults, plus the limits the loop enforces. */
+export type ResolvedPagination = PaginationConfig;
+
+export const DEFAULT_PAGE_SIZE = 100;
+
+export function cloneRequest(request: PageRequest): PageRequest {
+  return {
+    method: request.method,
+    url: new URL(request.url),
+    body: request.body === undefined ? undefined : structuredClone(request.body),
+  };
+}
