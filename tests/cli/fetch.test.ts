@@ -1,0 +1,131 @@
+// Drives the built binary as a user would: spawn it, read stdout, stderr, files and exit codes.
+import { spawn } from "node:child_process";
+import { mkdtemp, readdir, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { json, makeRecords, startServer, type TestServer } from "../support/server.js";
+
+const BIN = join(import.meta.dirname, "../../dist/cli/main.js");
+const ALL = makeRecords(120);
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function apikit(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? "", ...env } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d));
+    child.stderr.on("data", (d: Buffer) => (stderr += d));
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startServer((req, res) => {
+    if (req.url.startsWith("/private") && req.headers.authorization !== "Bearer cli-secret-token") {
+      return json(res, 401, { message: "bad credentials" });
+    }
+    if (req.url.startsWith("/broken")) {
+      const offset = Number(req.query.get("offset") ?? 0);
+      if (offset >= 50) return json(res, 400, { error: "offset too large" });
+    }
+    const offset = Number(req.query.get("offset") ?? 0);
+    const limit = Number(req.query.get("limit") ?? 50);
+    json(res, 200, { items: ALL.slice(offset, offset + limit), total: ALL.length, offset });
+  });
+});
+afterAll(() => server.close());
+
+describe("apikit fetch", () => {
+  it("prints every record as NDJSON on stdout and a summary on stderr", async () => {
+    const run = await apikit(["fetch", `${server.url}/items`, "--strategy", "offset", "--page-size", "50"]);
+    expect(run.code).toBe(0);
+    const lines = run.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { id: number });
+    expect(lines.map((l) => l.id)).toEqual(ALL.map((r) => r.id));
+    expect(run.stderr).toContain("120 records");
+  });
+
+  it("writes a .json file atomically and leaves no temp file", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "apikit-cli-"));
+    const file = join(dir, "out.json");
+    const run = await apikit(["fetch", `${server.url}/items`, "-o", file, "--max-items", "30", "--quiet"]);
+    expect(run.code).toBe(0);
+    const records = JSON.parse(await readFile(file, "utf8")) as unknown[];
+    expect(records).toHaveLength(30);
+    expect(await readdir(dir)).toEqual(["out.json"]);
+  });
+
+  it("leaves nothing at the target path when the pull fails half-way", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "apikit-cli-"));
+    const file = join(dir, "out.ndjson");
+    const run = await apikit([
+      "fetch",
+      `${server.url}/broken`,
+      "--strategy",
+      "offset",
+      "--page-size",
+      "25",
+      "-o",
+      file,
+    ]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/HttpError: GET .*\/broken\?offset=50.* failed with 400/);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it("reads the token from the environment and never prints it", async () => {
+    const run = await apikit(
+      ["fetch", `${server.url}/private`, "--token-env", "MY_TOKEN", "--no-paginate", "--verbose"],
+      {
+        MY_TOKEN: "cli-secret-token",
+      },
+    );
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim().split("\n")).toHaveLength(50);
+    expect(run.stderr).not.toContain("cli-secret-token");
+  });
+
+  it("exits 1 with one clear line on a 401", async () => {
+    const run = await apikit(["fetch", `${server.url}/private`]);
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim().split("\n")).toHaveLength(1);
+    expect(run.stderr).toContain("AuthError");
+    expect(run.stderr).toContain("401");
+    expect(run.stderr).not.toContain("    at ");
+  });
+
+  it("prints a dry run with the secret redacted and sends nothing", async () => {
+    const before = server.requests.length;
+    const run = await apikit(["fetch", `${server.url}/private`, "--token-env", "T", "--dry-run"], {
+      T: "cli-secret-token",
+    });
+    expect(run.code).toBe(0);
+    const plan = JSON.parse(run.stdout) as { headers: Record<string, string> };
+    expect(plan.headers.authorization).toBe("Bearer [REDACTED]");
+    expect(run.stdout + run.stderr).not.toContain("cli-secret-token");
+    expect(server.requests.length).toBe(before);
+  });
+
+  it("exits 2 on a usage error", async () => {
+    expect((await apikit(["fetch", "not-a-url"])).code).toBe(2);
+    expect((await apikit(["fetch", `${server.url}/items`, "--page-size", "zero"])).code).toBe(2);
+    expect((await apikit(["fetch", `${server.url}/items`, "-o", "x.parquet"])).code).toBe(2);
+    expect((await apikit(["nope"])).code).toBe(2);
+  });
+
+  it("shows help with an example", async () => {
+    const run = await apikit(["fetch", "--help"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("Examples:");
+  });
+});
