@@ -112,7 +112,10 @@ async function runFetch(
   if (auth === "bearer" && !token) throw new UsageError(`--auth bearer needs a token in $${tokenVar}`);
 
   const params: Record<string, string[]> = {};
-  for (const [k, v] of parsePairs(flags.param, "=", "--param")) (params[k] ??= []).push(v);
+  for (const [k, v] of parsePairs(flags.param, "=", "--param")) {
+    params[k] ??= [];
+    params[k].push(v);
+  }
   const headers = Object.fromEntries(parsePairs(flags.header, ":", "--header"));
 
   const client = new Apikit({
