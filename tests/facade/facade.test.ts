@@ -1,29 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { ConfigError, HttpError, NotFoundError, RecordValidationError } from "../../src/errors.js";
-import { Apikit, DryRunResult } from "../../src/facade/index.js";
-import { FAST_RETRY, json, makeRecords, startServer, type TestServer } from "../support/server.js";
+import { Apikit, type ApikitOptions, DryRunResult } from "../../src/facade/index.js";
+import { json, makeRecords, useLoopback } from "../support/server.js";
 
-let servers: TestServer[] = [];
-let clients: Apikit[] = [];
-afterEach(async () => {
-  await Promise.all(clients.map((c) => c.close()));
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-  clients = [];
-});
-
-async function serve(handler: Parameters<typeof startServer>[0]): Promise<TestServer> {
-  const server = await startServer(handler);
-  servers.push(server);
-  return server;
-}
-
-function client(baseUrl: string, extra: Partial<ConstructorParameters<typeof Apikit>[0]> = {}): Apikit {
-  const c = new Apikit({ baseUrl, retry: { ...FAST_RETRY }, ...extra });
-  clients.push(c);
-  return c;
-}
+const { serve, client } = useLoopback(afterEach, (o: ApikitOptions) => new Apikit(o));
 
 const echo = () =>
   serve((req, res) => {
@@ -68,8 +49,7 @@ describe("construction", () => {
 
   it("builds a client from a config object", async () => {
     const server = await echo();
-    const api = Apikit.fromConfig({ baseUrl: server.url, auth: { type: "bearer", token: "t-1" } });
-    clients.push(api);
+    await using api = Apikit.fromConfig({ baseUrl: server.url, auth: { type: "bearer", token: "t-1" } });
     expect(((await api.get("/x")) as { auth: string }).auth).toBe("Bearer t-1");
   });
 });

@@ -1,28 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { PaginationError } from "../../src/errors.js";
-import { Apikit } from "../../src/facade/index.js";
-import { FAST_RETRY, json, makeRecords, startServer, type TestServer } from "../support/server.js";
+import { Apikit, type ApikitOptions } from "../../src/facade/index.js";
+import { json, makeRecords, useLoopback } from "../support/server.js";
 
-let servers: TestServer[] = [];
-let clients: Apikit[] = [];
-afterEach(async () => {
-  await Promise.all(clients.map((c) => c.close()));
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-  clients = [];
-});
-
-async function serve(handler: Parameters<typeof startServer>[0]): Promise<TestServer> {
-  const server = await startServer(handler);
-  servers.push(server);
-  return server;
-}
-
-function client(baseUrl: string, extra: Partial<ConstructorParameters<typeof Apikit>[0]> = {}): Apikit {
-  const c = new Apikit({ baseUrl, retry: { ...FAST_RETRY }, ...extra });
-  clients.push(c);
-  return c;
-}
+const { serve, client } = useLoopback(afterEach, (o: ApikitOptions) => new Apikit(o));
 
 const ALL = makeRecords(250);
 const ids = (records: Array<Record<string, unknown>>) => records.map((r) => r.id);

@@ -1,30 +1,11 @@
 import { fetch as undiciFetch } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
 import { AuthError, HttpError, NetworkError, RateLimitError, TimeoutError } from "../../src/errors.js";
-import { Apikit } from "../../src/facade/index.js";
+import { Apikit, type ApikitOptions } from "../../src/facade/index.js";
 import { createDispatcher, type RetryEvent } from "../../src/http/index.js";
-import { FAST_RETRY, json, startServer, type TestServer } from "../support/server.js";
+import { FAST_RETRY, json, useLoopback } from "../support/server.js";
 
-let servers: TestServer[] = [];
-let clients: Apikit[] = [];
-afterEach(async () => {
-  await Promise.all(clients.map((c) => c.close()));
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-  clients = [];
-});
-
-async function serve(handler: Parameters<typeof startServer>[0]): Promise<TestServer> {
-  const server = await startServer(handler);
-  servers.push(server);
-  return server;
-}
-
-function client(baseUrl: string, extra: Partial<ConstructorParameters<typeof Apikit>[0]> = {}): Apikit {
-  const c = new Apikit({ baseUrl, retry: { ...FAST_RETRY }, ...extra });
-  clients.push(c);
-  return c;
-}
+const { serve, client, forget } = useLoopback(afterEach, (o: ApikitOptions) => new Apikit(o));
 
 describe("retries", () => {
   it("retries a 503 burst on GET and returns the eventual success", async () => {
@@ -169,7 +150,7 @@ describe("retries", () => {
     const server = await serve((_req, res) => json(res, 200, {}));
     const url = server.url;
     await server.close();
-    servers = [];
+    forget(server);
     const retries: RetryEvent[] = [];
     const api = client(url, { maxRetries: 2, hooks: { onRetry: (e) => void retries.push(e) } });
     const error = (await api.post("/x", { body: {} }).catch((e: unknown) => e)) as NetworkError;

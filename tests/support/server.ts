@@ -114,3 +114,37 @@ export function makeRecords(n: number, from = 1): Array<{ id: number; name: stri
 
 /** Fast retry settings so tests never wait on real backoff. */
 export const FAST_RETRY = { initialDelayMs: 1, maxDelayMs: 5 } as const;
+
+/**
+ * Per-test loopback servers and clients that are closed after each test:
+ * `const { serve, client } = useLoopback(afterEach, (o) => new Apikit(o));`
+ */
+export function useLoopback<C extends { close(): Promise<void> }, O extends { baseUrl: string }>(
+  afterEachHook: (fn: () => Promise<void>) => void,
+  make: (options: O) => C,
+) {
+  let servers: TestServer[] = [];
+  let clients: C[] = [];
+  afterEachHook(async () => {
+    await Promise.all(clients.map((c) => c.close()));
+    await Promise.all(servers.map((s) => s.close()));
+    servers = [];
+    clients = [];
+  });
+  return {
+    async serve(handler: Handler): Promise<TestServer> {
+      const server = await startServer(handler);
+      servers.push(server);
+      return server;
+    },
+    client(baseUrl: string, extra: Partial<O> = {}): C {
+      const c = make({ baseUrl, retry: { ...FAST_RETRY }, ...extra } as unknown as O);
+      clients.push(c);
+      return c;
+    },
+    /** Forget a server the test closed itself. */
+    forget(server: TestServer): void {
+      servers = servers.filter((s) => s !== server);
+    },
+  };
+}

@@ -4,6 +4,7 @@ import type { Dispatcher } from "undici";
 import { contextOf, kContext, newContext, urlOf } from "../context.js";
 import type { Observer } from "../events.js";
 import type { Redactor } from "../redact.js";
+import { forward } from "./forward.js";
 
 export function observeInterceptor(
   observer: Observer,
@@ -18,9 +19,7 @@ export function observeInterceptor(
     observer.logger.debug(`→ ${method} ${url}`);
     void observer.call("onRequest", { method, url });
 
-    const observed: Dispatcher.DispatchHandler = {
-      onRequestStart: (c, ctx) => handler.onRequestStart?.(c, ctx),
-      onRequestUpgrade: (c, s, h, socket) => handler.onRequestUpgrade?.(c, s, h, socket),
+    const observed = forward(handler, {
       onResponseStart: (c, status, headers, message) => {
         if (status >= 200) {
           const latencyMs = performance.now() - started;
@@ -29,14 +28,12 @@ export function observeInterceptor(
         }
         return handler.onResponseStart?.(c, status, headers, message);
       },
-      onResponseData: (c, chunk) => handler.onResponseData?.(c, chunk),
-      onResponseEnd: (c, trailers) => handler.onResponseEnd?.(c, trailers),
       onResponseError: (c, error) => {
         observer.logger.debug(`✗ ${method} ${url}: ${error.message}`);
         void observer.call("onError", { method, url, error, attempts: context.attempts });
         return handler.onResponseError?.(c, error);
       },
-    };
+    });
     return dispatch(withContext, observed);
   };
 }

@@ -1,6 +1,7 @@
 // A stable controller handed to the caller's handler once, while the interceptor behind it may run
 // several attempts (or wait before the first): aborts and back-pressure reach whichever attempt is live.
 import type { Dispatcher } from "undici";
+import { forward } from "./forward.js";
 
 export class ProxyController implements Dispatcher.DispatchController {
   #current: Dispatcher.DispatchController | null = null;

@@ -6,6 +6,7 @@ import type { Observer } from "../events.js";
 import type { RateLimitState } from "../rate-limit-state.js";
 import type { Redactor } from "../redact.js";
 import type { TokenBucket } from "../token-bucket.js";
+import { forward } from "./forward.js";
 import { dispatchWhenReady } from "./proxy-controller.js";
 
 export interface RateLimitInterceptorOptions {
@@ -20,17 +21,12 @@ export function rateLimitInterceptor(
 ): Dispatcher.DispatcherComposeInterceptor {
   const { state, bucket, observer, redactor } = options;
   return (dispatch) => (opts, handler) => {
-    const learning: Dispatcher.DispatchHandler = {
-      onRequestStart: (c, ctx) => handler.onRequestStart?.(c, ctx),
-      onRequestUpgrade: (c, s, h, socket) => handler.onRequestUpgrade?.(c, s, h, socket),
+    const learning = forward(handler, {
       onResponseStart: (c, status, headers, message) => {
         state.ingest(headers as Record<string, string | string[] | undefined>);
         return handler.onResponseStart?.(c, status, headers, message);
       },
-      onResponseData: (c, chunk) => handler.onResponseData?.(c, chunk),
-      onResponseEnd: (c, trailers) => handler.onResponseEnd?.(c, trailers),
-      onResponseError: (c, error) => handler.onResponseError?.(c, error),
-    };
+    });
 
     let waitMs = 0;
     let reason = "";
