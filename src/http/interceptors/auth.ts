@@ -27,6 +27,6 @@ export function authInterceptor(
     });
     const pending = strategy.authorize(request);
     if (pending === undefined) return dispatch(finish(), handler);
-    return dispatchWhenReady(dispatch, opts, handler, pending.then(finish));
+    return dispatchWhenReady(dispatch, handler, pending.then(finish));
   };
 }

@@ -1,7 +1,6 @@
 // A stable controller handed to the caller's handler once, while the interceptor behind it may run
 // several attempts (or wait before the first): aborts and back-pressure reach whichever attempt is live.
 import type { Dispatcher } from "undici";
-import { forward } from "./forward.js";
 
 export class ProxyController implements Dispatcher.DispatchController {
   #current: Dispatcher.DispatchController | null = null;
@@ -66,7 +65,6 @@ export class ProxyController implements Dispatcher.DispatchController {
  */
 export function dispatchWhenReady(
   dispatch: Dispatcher.Dispatch,
-  opts: Dispatcher.DispatchOptions,
   handler: Dispatcher.DispatchHandler,
   ready: Promise<Dispatcher.DispatchOptions>,
   cancel?: () => void,
@@ -106,6 +104,5 @@ export function dispatchWhenReady(
     },
     (error: unknown) => finish(error instanceof Error ? error : new Error(String(error))),
   );
-  void opts;
   return true;
 }

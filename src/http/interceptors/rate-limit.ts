@@ -54,6 +54,6 @@ export function rateLimitInterceptor(
     const ready = new Promise<Dispatcher.DispatchOptions>((resolve) => {
       timer = setTimeout(() => resolve(opts), waitMs);
     });
-    return dispatchWhenReady(dispatch, opts, learning, ready, () => clearTimeout(timer));
+    return dispatchWhenReady(dispatch, learning, ready, () => clearTimeout(timer));
   };
 }
