@@ -16,6 +16,8 @@ export class ApikitError extends Error {
   readonly status: number | undefined;
   /** How many attempts were made before giving up (1 when nothing was retried). */
   readonly attempts: number | undefined;
+  /** Set when a pull to a file failed: how far it got, and where kept rows went (keepPartial). */
+  progress?: { records: number; pages: number; partialPath?: string };
 
   constructor(message: string, context: ErrorContext = {}) {
     super(message, context.cause === undefined ? undefined : { cause: context.cause });

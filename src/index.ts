@@ -30,6 +30,8 @@ export {
   type FetchManyOptions,
   type FetchManySpec,
   type FetchOptions,
+  type FileOutputOptions,
+  type FileOutputResult,
   type GraphQLOptions,
   type InvalidRecord,
   type OnInvalid,
@@ -75,3 +77,18 @@ export {
   type Paginator,
   parsePath,
 } from "./pagination/index.js";
+export {
+  type ArrowTable,
+  FORMATS,
+  type Format,
+  type FrameOptions,
+  formatFromPath,
+  getWriter,
+  type PolarsDataFrame,
+  type RecordSource,
+  recordsToArrow,
+  recordsToPolars,
+  type WriteOptions,
+  type WriteResult,
+  type Writer,
+} from "./writers/index.js";

@@ -1,16 +1,20 @@
 // `apikit fetch <url>`: every record of a listing as NDJSON on stdout (pipes into jq or duckdb), or
-// into a file written atomically (.ndjson, .jsonl, .json).
-import { once } from "node:events";
-import { createWriteStream } from "node:fs";
-import { rename, rm } from "node:fs/promises";
-import { basename, dirname, extname, join } from "node:path";
-import type { Writable } from "node:stream";
+// into a file of any output format, written atomically (the library's fetchToFile).
 import { type Command, Option } from "commander";
-import { Apikit, consoleLogger, type FetchOptions, PaginationStrategy, toJson } from "../index.js";
+import {
+  Apikit,
+  consoleLogger,
+  type FetchOptions,
+  FORMATS,
+  type Format,
+  formatFromPath,
+  getWriter,
+  PaginationStrategy,
+} from "../index.js";
 import { UsageError } from "./report.js";
 
-const FORMATS = ["ndjson", "jsonl", "json"] as const;
-type Format = (typeof FORMATS)[number];
+/** Formats that can go to stdout; the others need a file (-o). */
+const STDOUT_FORMATS: readonly Format[] = ["ndjson", "jsonl", "json", "csv"];
 
 interface FetchFlags {
   output?: string;
@@ -27,6 +31,9 @@ interface FetchFlags {
   auth?: string;
   timeout?: number;
   dryRun?: boolean;
+  table?: string;
+  mode?: "replace" | "append";
+  keepPartial?: boolean;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -42,12 +49,22 @@ export function registerFetch(program: Command): void {
     .command("fetch")
     .description("fetch every record of a URL (following pages) as NDJSON, or into a file")
     .argument("<url>", "absolute URL of the listing")
-    .option("-o, --output <file>", "write to a file (format from the extension: .ndjson, .jsonl, .json)")
+    .option(
+      "-o, --output <file>",
+      "write to a file, atomically (format from the extension: .parquet .ndjson .jsonl .csv .arrow .json .duckdb)",
+    )
     .addOption(
-      new Option("--format <format>", "output format when it cannot come from the extension").choices([
+      new Option("--format <format>", "output format (default: from the extension, else ndjson)").choices([
         ...FORMATS,
       ]),
     )
+    .option("--table <name>", "duckdb output: the table to write", "data")
+    .addOption(
+      new Option("--mode <mode>", "duckdb output: replace the table or append to it")
+        .choices(["replace", "append"])
+        .default("replace"),
+    )
+    .option("--keep-partial", "if the pull fails, keep the records fetched so far in <file>.partial")
     .option("--paginate", "follow pages (auto-detected unless --strategy is given)")
     .option("--no-paginate", "fetch only the first page")
     .addOption(new Option("--strategy <name>", "pagination strategy").choices(PaginationStrategy.options))
@@ -66,7 +83,8 @@ export function registerFetch(program: Command): void {
       `
 Examples:
   $ apikit fetch https://api.example.com/v1/items --strategy offset --page-size 100 | jq .id
-  $ GITHUB_TOKEN=... apikit fetch https://api.github.com/orgs/nodejs/repos --token-env GITHUB_TOKEN -o repos.ndjson`,
+  $ apikit fetch https://api.github.com/orgs/nodejs/repos --token-env GITHUB_TOKEN -o repos.parquet
+  $ apikit fetch https://api.example.com/v1/events -o warehouse.duckdb --table events --mode append`,
     )
     .action(async (url: string, flags: FetchFlags, command: Command) => {
       const globals = command.optsWithGlobals() as { verbose?: boolean; quiet?: boolean };
@@ -85,10 +103,10 @@ function parsePairs(values: string[], separator: string, what: string): Array<[s
 function formatOf(flags: FetchFlags): Format {
   if (flags.format) return flags.format as Format;
   if (!flags.output) return "ndjson";
-  const ext = extname(flags.output).slice(1).toLowerCase();
-  if ((FORMATS as readonly string[]).includes(ext)) return ext as Format;
+  const format = formatFromPath(flags.output);
+  if (format) return format;
   throw new UsageError(
-    `cannot tell the format of "${flags.output}" from its extension; use .ndjson, .jsonl or .json, or --format`,
+    `cannot tell the format of "${flags.output}" from its extension; use one of .${FORMATS.join(" .")} or --format`,
   );
 }
 
@@ -104,6 +122,8 @@ async function runFetch(
     throw new UsageError(`"${target}" is not an absolute URL (include http:// or https://)`);
   }
   const format = formatOf(flags);
+  if (!flags.output && !STDOUT_FORMATS.includes(format))
+    throw new UsageError(`--format ${format} is binary: write it to a file with -o FILE`);
   const tokenVar = flags.tokenEnv ?? "APIKIT_TOKEN";
   const token = process.env[tokenVar];
   if (flags.tokenEnv && !token)
@@ -142,12 +162,17 @@ async function runFetch(
       return;
     }
     const summary = flags.output
-      ? await writeFileAtomically(flags.output, format, (out) =>
-          writeRecords(client, path, options, format, out),
-        )
-      : await writeRecords(client, path, options, format, process.stdout);
+      ? await client.fetchToFile(path, {
+          ...options,
+          filePath: flags.output,
+          format,
+          table: flags.table,
+          mode: flags.mode,
+          keepPartial: flags.keepPartial === true,
+        })
+      : await toStdout(client, path, options, format);
     if (!globals.quiet) {
-      const where = flags.output ? ` to ${flags.output}` : "";
+      const where = flags.output ? ` to ${flags.output} (${format}, ${summary.bytes} bytes)` : "";
       process.stderr.write(
         `apikit: ${summary.records} records from ${summary.pages} pages${where}${summary.truncated ? " (stopped at a limit; the API has more)" : ""}\n`,
       );
@@ -157,57 +182,16 @@ async function runFetch(
   }
 }
 
-interface Summary {
-  records: number;
-  pages: number;
-  truncated: boolean;
-}
-
-async function write(out: Writable, text: string): Promise<void> {
-  if (!out.write(text)) await once(out, "drain");
-}
-
-async function writeRecords(
-  client: Apikit,
-  path: string,
-  options: FetchOptions,
-  format: Format,
-  out: Writable,
-): Promise<Summary> {
-  const summary: Summary = { records: 0, pages: 0, truncated: false };
-  if (format === "json") await write(out, "[");
-  for await (const page of client.pages(path, options)) {
-    summary.pages += 1;
-    summary.truncated ||= page.truncated;
-    let chunk = "";
-    for (const record of page.records) {
-      if (format === "json") chunk += `${summary.records === 0 ? "\n" : ",\n"}${toJson(record)}`;
-      else chunk += `${toJson(record)}\n`;
-      summary.records += 1;
+/** Streams the pull to stdout, page by page, in a text format. */
+async function toStdout(client: Apikit, path: string, options: FetchOptions, format: Format) {
+  const summary = { records: 0, pages: 0, bytes: 0, truncated: false };
+  const pages = async function* () {
+    for await (const page of client.pages(path, options)) {
+      summary.pages += 1;
+      summary.truncated ||= page.truncated;
+      yield page.records;
     }
-    if (chunk) await write(out, chunk);
-  }
-  if (format === "json") await write(out, summary.records === 0 ? "]\n" : "\n]\n");
-  return summary;
-}
-
-/** Writes beside the target and renames on success, so a failed pull never leaves a partial file there. */
-async function writeFileAtomically<T>(
-  target: string,
-  _format: Format,
-  body: (out: Writable) => Promise<T>,
-): Promise<T> {
-  const temp = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
-  const out = createWriteStream(temp);
-  try {
-    const result = await body(out);
-    out.end();
-    await once(out, "finish");
-    await rename(temp, target);
-    return result;
-  } catch (error) {
-    out.destroy();
-    await rm(temp, { force: true });
-    throw error;
-  }
+  };
+  const result = await getWriter(format).write(pages(), process.stdout);
+  return { ...summary, records: result.records, bytes: result.bytes };
 }

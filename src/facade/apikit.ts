@@ -31,9 +31,17 @@ import {
   type Paginator,
   paginate,
 } from "../pagination/index.js";
+import {
+  type ArrowTable,
+  type FrameOptions,
+  type PolarsDataFrame,
+  recordsToArrow,
+  recordsToPolars,
+} from "../writers/index.js";
 import { DryRunResult } from "./dry-run.js";
 import { type ApikitOptions, normalizeOptions } from "./options.js";
 import { compileRecordSteps, type InvalidRecord, type RecordOptions } from "./record-ops.js";
+import { type FileOutputOptions, type FileOutputResult, resolveFormat, writePagesToFile } from "./to-file.js";
 import { buildUrl, type Params } from "./url.js";
 
 type PaginationOverrides = Omit<PaginationConfigInput, never>;
@@ -213,6 +221,74 @@ export class Apikit implements AsyncDisposable {
       throw error;
     }
     return options.onInvalid === "collect" ? { records, errors } : records;
+  }
+
+  // ── outputs ────────────────────────────────────────────────────────────────
+
+  /**
+   * Streams a listing into a file, page by page, in constant memory: parquet, ndjson, jsonl, csv,
+   * arrow, json or duckdb. Written beside the target and renamed into place only when complete.
+   */
+  fetchToFile<T = Record<string, unknown>>(
+    path: string,
+    options: FetchOptions<T> & FileOutputOptions & { dryRun: true },
+  ): Promise<DryRunResult>;
+  fetchToFile<T = Record<string, unknown>>(
+    path: string,
+    options: FetchOptions<T> & FileOutputOptions,
+  ): Promise<FileOutputResult>;
+  async fetchToFile<T = Record<string, unknown>>(
+    path: string,
+    options: FetchOptions<T> & FileOutputOptions,
+  ): Promise<FileOutputResult | DryRunResult> {
+    resolveFormat(options);
+    const { filePath, format, keepPartial, table, mode, sep, rowsPerGroup, ...fetch } = options;
+    if (fetch.dryRun) return this.#printDryRun(this.#plan(path, fetch).dryRun);
+    return writePagesToFile(this.pages<T>(path, fetch as FetchOptions<T>), {
+      filePath,
+      format,
+      keepPartial,
+      table,
+      mode,
+      sep,
+      rowsPerGroup,
+    });
+  }
+
+  /** A listing as a nodejs-polars DataFrame: flattened (or with structs, `flatten: false`), schema unified over all pages. */
+  fetchPolars<T = Record<string, unknown>>(
+    path: string,
+    options: FetchOptions<T> & FrameOptions & { dryRun: true },
+  ): Promise<DryRunResult>;
+  fetchPolars<T = Record<string, unknown>>(
+    path: string,
+    options?: FetchOptions<T> & FrameOptions,
+  ): Promise<PolarsDataFrame>;
+  async fetchPolars<T = Record<string, unknown>>(
+    path: string,
+    options: FetchOptions<T> & FrameOptions = {},
+  ): Promise<PolarsDataFrame | DryRunResult> {
+    const { flatten, sep, ...fetch } = options;
+    if (fetch.dryRun) return this.#printDryRun(this.#plan(path, fetch).dryRun);
+    return recordsToPolars(await this.fetchRecords<T>(path, fetch as FetchOptions<T>), { flatten, sep });
+  }
+
+  /** A listing as an apache-arrow Table of flattened columns, schema unified over all pages. */
+  fetchArrow<T = Record<string, unknown>>(
+    path: string,
+    options: FetchOptions<T> & Pick<FrameOptions, "sep"> & { dryRun: true },
+  ): Promise<DryRunResult>;
+  fetchArrow<T = Record<string, unknown>>(
+    path: string,
+    options?: FetchOptions<T> & Pick<FrameOptions, "sep">,
+  ): Promise<ArrowTable>;
+  async fetchArrow<T = Record<string, unknown>>(
+    path: string,
+    options: FetchOptions<T> & Pick<FrameOptions, "sep"> = {},
+  ): Promise<ArrowTable | DryRunResult> {
+    const { sep, ...fetch } = options;
+    if (fetch.dryRun) return this.#printDryRun(this.#plan(path, fetch).dryRun);
+    return recordsToArrow(await this.fetchRecords<T>(path, fetch as FetchOptions<T>), { sep });
   }
 
   // ── single requests ────────────────────────────────────────────────────────

@@ -11,4 +11,5 @@ export {
 export { type DryRunInfo, DryRunResult } from "./dry-run.js";
 export type { ApikitOptions } from "./options.js";
 export type { InvalidRecord, OnInvalid, RecordOptions } from "./record-ops.js";
+export type { FileOutputOptions, FileOutputResult } from "./to-file.js";
 export { buildUrl, type Params, type ParamValue } from "./url.js";

@@ -10,7 +10,14 @@ export interface FlattenOptions {
 
 /** JSON.stringify that writes bigint values as their exact digits. */
 export function toJson(value: unknown): string {
-  return JSON.stringify(value, bigintReplacer, 0).replace(BIGINT_MARK, "$1");
+  // A replacer slows JSON.stringify several times over, so it is only used when a bigint is present
+  // (stringify throws on one): the common page pays nothing for exact big integers.
+  try {
+    return JSON.stringify(value);
+  } catch (error) {
+    if (!(error instanceof TypeError) || !/BigInt/i.test(error.message)) throw error;
+    return JSON.stringify(value, bigintReplacer, 0).replace(BIGINT_MARK, "$1");
+  }
 }
 
 const BIGINT_MARK = /"\\u0000bigint:(-?\d+)"/g;

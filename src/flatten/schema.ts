@@ -9,14 +9,19 @@ export interface Column {
   nullable: boolean;
 }
 
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
 export function inferType(value: unknown): ColumnType {
   switch (typeof value) {
     case "boolean":
       return "boolean";
     case "bigint":
-      return "bigint";
+      // Beyond int64 no integer column holds it exactly: keep its digits as text.
+      return value >= INT64_MIN && value <= INT64_MAX ? "bigint" : "string";
     case "number":
-      return Number.isInteger(value) ? "integer" : "float";
+      // 1e20 is an integer to JS but not an exact one: a float column keeps it as it is.
+      return Number.isSafeInteger(value) ? "integer" : "float";
     case "string":
       return "string";
     default:

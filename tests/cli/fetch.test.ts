@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { json, makeRecords, startServer, type TestServer } from "../support/server.js";
+import { duckQuery, readDuckTable } from "../writers/support.js";
 
 const BIN = join(import.meta.dirname, "../../dist/cli/main.js");
 const ALL = makeRecords(120);
@@ -65,6 +66,48 @@ describe("apikit fetch", () => {
     expect(await readdir(dir)).toEqual(["out.json"]);
   });
 
+  it("writes parquet and duckdb files that DuckDB reads back", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "apikit-cli-"));
+    const parquet = join(dir, "items.parquet");
+    const run = await apikit(["fetch", `${server.url}/items`, "--strategy", "offset", "-o", parquet]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/120 records from \d+ pages to .*items\.parquet \(parquet, \d+ bytes\)/);
+    const rows = await duckQuery(`SELECT id FROM read_parquet('${parquet}') ORDER BY id`);
+    expect(rows.map((r) => Number(r.id))).toEqual(ALL.map((r) => r.id));
+    const db = join(dir, "w.duckdb");
+    for (let i = 0; i < 2; i++) {
+      const append = await apikit([
+        "fetch",
+        `${server.url}/items`,
+        "--max-items",
+        "10",
+        "-o",
+        db,
+        "--table",
+        "t",
+        "--mode",
+        "append",
+        "--quiet",
+      ]);
+      expect(append.code).toBe(0);
+    }
+    expect(await readDuckTable(db, "t")).toHaveLength(20);
+  });
+
+  it("streams CSV to stdout", async () => {
+    const run = await apikit([
+      "fetch",
+      `${server.url}/items`,
+      "--format",
+      "csv",
+      "--max-items",
+      "2",
+      "--quiet",
+    ]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe("id,name\n1,item 1\n2,item 2\n");
+  });
+
   it("leaves nothing at the target path when the pull fails half-way", async () => {
     const dir = await mkdtemp(join(tmpdir(), "apikit-cli-"));
     const file = join(dir, "out.ndjson");
@@ -119,7 +162,8 @@ describe("apikit fetch", () => {
   it("exits 2 on a usage error", async () => {
     expect((await apikit(["fetch", "not-a-url"])).code).toBe(2);
     expect((await apikit(["fetch", `${server.url}/items`, "--page-size", "zero"])).code).toBe(2);
-    expect((await apikit(["fetch", `${server.url}/items`, "-o", "x.parquet"])).code).toBe(2);
+    expect((await apikit(["fetch", `${server.url}/items`, "-o", "x.unknown"])).code).toBe(2);
+    expect((await apikit(["fetch", `${server.url}/items`, "--format", "parquet"])).code).toBe(2);
     expect((await apikit(["nope"])).code).toBe(2);
   });
 

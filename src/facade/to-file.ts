@@ -1,0 +1,142 @@
+// fetchToFile's commit protocol: the writer fills a temporary file beside the target while pages
+// arrive; only a complete pull is renamed into place (or, for DuckDB, merged into an existing
+// database inside one transaction). A pull that fails half-way leaves the target untouched, says
+// how far it got, and with keepPartial keeps what it had in `<file>.partial`, in the same format.
+import { mkdir, rename, rm, stat } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import { ApikitError, OutputError } from "../errors.js";
+import type { Page } from "../pagination/index.js";
+import {
+  type Format,
+  formatFromPath,
+  getWriter,
+  mergeDatabase,
+  moveDatabase,
+  removeDatabase,
+  siblingPath,
+  type WriteOptions,
+} from "../writers/index.js";
+
+export interface FileOutputOptions extends WriteOptions {
+  /** Where to write. Its extension picks the format unless `format` is given. */
+  filePath: string;
+  /** parquet, ndjson, jsonl, csv, arrow, json or duckdb (case-insensitive). */
+  format?: string;
+  /** On a failed pull, keep the records fetched so far in `<filePath>.partial`. Default false. */
+  keepPartial?: boolean;
+}
+
+export interface FileOutputResult {
+  /** Absolute path of the written file. */
+  path: string;
+  format: Format;
+  records: number;
+  pages: number;
+  /** Size of the written file in bytes. */
+  bytes: number;
+  /** The pull stopped at maxPages/maxItems while the API had more. */
+  truncated: boolean;
+}
+
+export function resolveFormat(options: FileOutputOptions): Format {
+  if (typeof options.filePath !== "string" || options.filePath.trim() === "") {
+    throw new OutputError("fetchToFile needs filePath: the file to write");
+  }
+  if (options.format !== undefined) return getWriter(options.format).format;
+  const format = formatFromPath(options.filePath);
+  if (!format) {
+    throw new OutputError(
+      `Cannot tell the output format from "${options.filePath}": pass format (parquet, ndjson, jsonl, csv, arrow, json or duckdb) or use one of those extensions`,
+    );
+  }
+  return format;
+}
+
+export async function writePagesToFile(
+  pages: AsyncIterable<Page<unknown>>,
+  options: FileOutputOptions,
+): Promise<FileOutputResult> {
+  const format = resolveFormat(options);
+  const writer = getWriter(format);
+  const target = resolve(options.filePath);
+  await mkdir(dirname(target), { recursive: true });
+  const temp = siblingPath(target, "tmp");
+  const progress = { records: 0, pages: 0, truncated: false };
+  let failure: { error: unknown } | undefined;
+  const keepPartial = options.keepPartial === true;
+  const source = async function* () {
+    try {
+      for await (const page of pages) {
+        progress.pages += 1;
+        progress.records += page.records.length;
+        if (page.truncated) progress.truncated = true;
+        yield page.records;
+      }
+    } catch (error) {
+      failure = { error };
+      // With keepPartial the writer finishes a valid file from what came so far.
+      if (!keepPartial) throw error;
+    }
+  };
+  const discard = () => (format === "duckdb" ? removeDatabase(temp) : rm(temp, { force: true }));
+  const { filePath: _f, format: _fmt, keepPartial: _k, ...writeOptions } = options;
+  try {
+    await writer.write(source(), temp, writeOptions);
+  } catch (error) {
+    await discard();
+    if (failure) throw withProgress(failure.error, progress, target);
+    throw error instanceof ApikitError
+      ? error
+      : new OutputError(`Writing ${format} to ${target} failed: ${(error as Error).message}`, {
+          cause: error,
+        });
+  }
+  if (failure) {
+    const partial = `${target}.partial`;
+    if (format === "duckdb") {
+      await removeDatabase(partial);
+      await moveDatabase(temp, partial);
+    } else await rename(temp, partial);
+    throw withProgress(failure.error, progress, target, partial);
+  }
+  try {
+    if (format === "duckdb")
+      await mergeDatabase(temp, target, options.table ?? "data", options.mode ?? "replace");
+    else await rename(temp, target);
+  } catch (error) {
+    await discard();
+    throw error instanceof ApikitError
+      ? error
+      : new OutputError(
+          `Could not put the ${format} output in place at ${target}: ${(error as Error).message}`,
+          {
+            cause: error,
+          },
+        );
+  }
+  return { path: target, format, ...progress, bytes: (await stat(target)).size };
+}
+
+/** The fetch error, typed as it was, with how far the pull got and where (if anywhere) rows went. */
+function withProgress(
+  error: unknown,
+  progress: { records: number; pages: number },
+  target: string,
+  partial?: string,
+): ApikitError {
+  const where = partial
+    ? `the ${progress.records} records fetched so far are in ${partial}`
+    : `nothing was written to ${target}`;
+  const note = `(after ${progress.records} records in ${progress.pages} pages; ${where})`;
+  const typed =
+    error instanceof ApikitError
+      ? error
+      : new ApikitError(error instanceof Error ? error.message : String(error), { cause: error });
+  typed.message = `${typed.message} ${note}`;
+  typed.progress = {
+    records: progress.records,
+    pages: progress.pages,
+    ...(partial ? { partialPath: partial } : {}),
+  };
+  return typed;
+}

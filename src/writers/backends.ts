@@ -1,0 +1,30 @@
+// The heavy native backends load lazily, on first use, so `import { Apikit }` stays fast and a missing
+// backend is an OutputError that names the package to install.
+import { OutputError } from "../errors.js";
+
+type DuckDB = typeof import("@duckdb/node-api");
+type Polars = typeof import("nodejs-polars").default;
+type Arrow = typeof import("apache-arrow");
+
+async function load<T>(name: string, importer: () => Promise<T>, feature: string): Promise<T> {
+  try {
+    return await importer();
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    const detail =
+      code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND"
+        ? "is not installed"
+        : `failed to load (${(error as Error).message})`;
+    throw new OutputError(
+      `${feature} needs the package "${name}", which ${detail}. Install it with: npm install ${name}`,
+      { cause: error },
+    );
+  }
+}
+
+export const loadDuckDB = (feature: string): Promise<DuckDB> =>
+  load("@duckdb/node-api", () => import("@duckdb/node-api"), feature);
+export const loadPolars = async (feature: string): Promise<Polars> =>
+  (await load("nodejs-polars", () => import("nodejs-polars"), feature)).default;
+export const loadArrow = (feature: string): Promise<Arrow> =>
+  load("apache-arrow", () => import("apache-arrow"), feature);

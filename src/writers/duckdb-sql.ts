@@ -1,0 +1,39 @@
+// SQL helpers shared by the Parquet and DuckDB writers: quoting, the unified schema as DuckDB types,
+// and the read_ndjson() call that reads a spill file with exactly that schema (no sampling, so a
+// column that appears late or widens late is typed right and no value is coerced by guesswork).
+import type { Column, ColumnType } from "../flatten/index.js";
+
+export const ident = (name: string): string => `"${name.replaceAll('"', '""')}"`;
+export const literal = (text: string): string => `'${text.replaceAll("'", "''")}'`;
+
+const DUCK_TYPES: Record<ColumnType, string> = {
+  null: "VARCHAR",
+  boolean: "BOOLEAN",
+  integer: "BIGINT",
+  bigint: "BIGINT",
+  float: "DOUBLE",
+  string: "VARCHAR",
+};
+
+export const duckType = (type: ColumnType): string => DUCK_TYPES[type];
+
+/** The column engines need when a pull had no records at all: one nullable text column. */
+export const EMPTY_COLUMN = "value";
+
+/** SELECT of the spill with the final schema; a zero-column pull becomes one empty VARCHAR column. */
+export function selectSpill(spillPath: string, columns: readonly Column[]): string {
+  if (columns.length === 0) return `SELECT NULL::VARCHAR AS ${ident(EMPTY_COLUMN)} WHERE false`;
+  const spec = columns.map((c) => `${literal(c.name)}: ${literal(duckType(c.type))}`).join(", ");
+  const names = columns.map((c) => ident(c.name)).join(", ");
+  return `SELECT ${names} FROM read_ndjson(${literal(spillPath)}, columns = {${spec}}, maximum_object_size = 33554432)`;
+}
+
+/**
+ * Settings for the engines the writers open. DuckDB's default memory limit is 80 % of RAM, and it
+ * fills its buffer pool when it may; a fixed limit keeps a 5-million-record write flat (it spills to
+ * disk past the limit), and insertion order is kept so rows stay in the API's order.
+ */
+export const DUCKDB_SETTINGS: Record<string, string> = {
+  memory_limit: "256MB",
+  preserve_insertion_order: "true",
+};
