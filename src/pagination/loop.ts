@@ -47,8 +47,14 @@ export async function* paginate(options: LoopOptions): AsyncGenerator<Page> {
   let index = 0;
   let items = 0;
 
+  // One page of read-ahead: the next request is known as soon as a page is parsed, so it goes out
+  // before the consumer gets the page. While the consumer writes page N, the server is already
+  // producing page N+1. Never past a limit, a loop error or the last page, so no extra request is
+  // made on a pull that runs to its end; a consumer that stops early may leave one in flight.
+  let ahead: Promise<Settled> | undefined;
   while (request) {
-    const fetched = await fetchPage(request);
+    const fetched = ahead ? unwrap(await ahead) : await fetchPage(request);
+    ahead = undefined;
     let records: unknown[];
     if (options.extract) records = options.extract(fetched.data);
     else {
@@ -97,6 +103,7 @@ export async function* paginate(options: LoopOptions): AsyncGenerator<Page> {
         `stopped at ${maxItems !== undefined && items >= maxItems ? `maxItems (${maxItems})` : `maxPages (${maxPages})`} after ${index + 1} pages and ${items} records; the API has more`,
       );
     }
+    if (!limited && !loopError && next !== null) ahead = settle(fetchPage(next));
     yield {
       records,
       index,
@@ -113,4 +120,19 @@ export async function* paginate(options: LoopOptions): AsyncGenerator<Page> {
     request = next;
     index += 1;
   }
+}
+
+type Settled = { ok: true; page: FetchedPage } | { ok: false; error: unknown };
+
+/** Holds a request's outcome so a failure while nobody awaits it is not an unhandled rejection. */
+function settle(promise: Promise<FetchedPage>): Promise<Settled> {
+  return promise.then(
+    (page) => ({ ok: true, page }),
+    (error: unknown) => ({ ok: false, error }),
+  );
+}
+
+function unwrap(settled: Settled): FetchedPage {
+  if (settled.ok) return settled.page;
+  throw settled.error;
 }

@@ -7,9 +7,11 @@ import { loadArrow } from "./backends.js";
 import { abandon } from "./batches.js";
 import { openDestination } from "./destination.js";
 import { EMPTY_COLUMN } from "./duckdb-sql.js";
-import { DEFAULT_ROWS_PER_GROUP } from "./parquet.js";
 import { type TabularSpill, TabularWriter } from "./spill.js";
 import type { WriteOptions } from "./types.js";
+
+/** Rows per record batch: one batch of parsed rows is what the writer holds in memory. */
+export const ARROW_BATCH_ROWS = 16_384;
 
 type Arrow = Awaited<ReturnType<typeof loadArrow>>;
 type ArrowSchema = InstanceType<Arrow["Schema"]>;
@@ -105,7 +107,7 @@ export class ArrowWriter extends TabularWriter<Arrow> {
       { end: owned },
     );
     try {
-      for await (const rows of spill.rows(Math.max(1, options.rowsPerGroup ?? DEFAULT_ROWS_PER_GROUP))) {
+      for await (const rows of spill.rows(Math.max(1, options.rowsPerGroup ?? ARROW_BATCH_ROWS))) {
         writer.write(arrowBatch(arrow, schema, spill.columns, rows));
         await new Promise(setImmediate);
       }

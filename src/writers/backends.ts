@@ -6,7 +6,8 @@ type DuckDB = typeof import("@duckdb/node-api");
 type Polars = typeof import("nodejs-polars").default;
 type Arrow = typeof import("apache-arrow");
 
-async function load<T>(name: string, importer: () => Promise<T>, feature: string): Promise<T> {
+/** Imports an optional package; a missing or broken one is an OutputError naming what to install. */
+export async function loadOptional<T>(name: string, importer: () => Promise<T>, feature: string): Promise<T> {
   try {
     return await importer();
   } catch (error) {
@@ -23,8 +24,8 @@ async function load<T>(name: string, importer: () => Promise<T>, feature: string
 }
 
 export const loadDuckDB = (feature: string): Promise<DuckDB> =>
-  load("@duckdb/node-api", () => import("@duckdb/node-api"), feature);
+  loadOptional("@duckdb/node-api", () => import("@duckdb/node-api"), feature);
 export const loadPolars = async (feature: string): Promise<Polars> =>
-  (await load("nodejs-polars", () => import("nodejs-polars"), feature)).default;
+  (await loadOptional("nodejs-polars", () => import("nodejs-polars"), feature)).default;
 export const loadArrow = (feature: string): Promise<Arrow> =>
-  load("apache-arrow", () => import("apache-arrow"), feature);
+  loadOptional("apache-arrow", () => import("apache-arrow"), feature);

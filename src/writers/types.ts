@@ -17,7 +17,7 @@ export interface WriteOptions {
   mode?: "replace" | "append";
   /** Tabular formats: flattening separator. Default "__". */
   sep?: string;
-  /** Rows per Parquet row group / Arrow record batch. Default 65 536. */
+  /** Rows per Parquet row group (default 65 536) / Arrow record batch (default 16 384). */
   rowsPerGroup?: number;
 }
 

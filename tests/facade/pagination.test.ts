@@ -311,3 +311,30 @@ describe("records", () => {
     expect(await client(server.url).fetchRecords("/x")).toHaveLength(2);
   });
 });
+
+describe("read-ahead", () => {
+  it("asks for page N+1 while the consumer still holds page N, and never past a limit or the end", async () => {
+    const server = await offsetApi();
+    const api = client(server.url);
+    const seenWhileHolding: number[] = [];
+    for await (const page of api.pages("/items", { strategy: "offset", pageSize: 100 })) {
+      // Bounded wait: the next request should already be on its way without our asking.
+      for (let i = 0; i < 200 && server.requests.length < page.index + 2 && !page.last; i++) {
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      seenWhileHolding.push(server.requests.length);
+    }
+    // 250 records: pages of 100, 100, 50, then the empty page that ends the pull.
+    expect(seenWhileHolding).toEqual([2, 3, 4, 4]);
+    expect(server.requests).toHaveLength(4);
+
+    const limited = await offsetApi();
+    const records = await client(limited.url).fetchRecords("/items", {
+      strategy: "offset",
+      pageSize: 10,
+      maxPages: 2,
+    });
+    expect(records).toHaveLength(20);
+    expect(limited.requests).toHaveLength(2);
+  });
+});
