@@ -55,9 +55,24 @@ export class HttpError extends ApikitError {
   }
 }
 
+export interface AuthErrorContext extends HttpErrorContext {
+  oauthError?: string | undefined;
+  oauthErrorDescription?: string | undefined;
+}
+
 /** 401 or 403, or a credential that could not be obtained. Never retried. */
 export class AuthError extends HttpError {
   override readonly code: string = "AUTH_ERROR";
+  /** The OAuth `error` of a failed token request (e.g. "invalid_client"). */
+  readonly oauthError: string | undefined;
+  /** The OAuth `error_description` of a failed token request. */
+  readonly oauthErrorDescription: string | undefined;
+
+  constructor(message: string, context: AuthErrorContext) {
+    super(message, context);
+    this.oauthError = context.oauthError;
+    this.oauthErrorDescription = context.oauthErrorDescription;
+  }
 }
 
 /** 404. */

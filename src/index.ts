@@ -3,11 +3,22 @@ export {
   ApiKeyAuth,
   type AuthRequest,
   type AuthStrategy,
+  type AuthTransport,
   BasicAuth,
   BearerAuth,
   createAuthStrategy,
   NoAuth,
+  OAuth2ClientCredentials,
+  type OAuth2Options,
 } from "./auth/index.js";
+export {
+  type CredentialContext,
+  type CredentialField,
+  type CredentialQuery,
+  type ResolvedCredential,
+  resolveCredential,
+  type SecretStore,
+} from "./config/credentials.js";
 export {
   ApiConfig,
   type ApiConfigInput,
@@ -20,6 +31,22 @@ export {
   RetryConfig,
   type RetryConfigInput,
 } from "./config/index.js";
+export {
+  type AddConnectorOptions,
+  ConfigManager,
+  type ConfigManagerOptions,
+  type ConnectorSummary,
+  defaultConfigPath,
+  type StoredConnector,
+} from "./config/manager.js";
+export {
+  type ConnectorConfig,
+  type ConnectorDefinition,
+  type ConnectorOption,
+  ConnectorRegistry,
+  connectors,
+  defineConnector,
+} from "./connectors/index.js";
 export * from "./errors.js";
 export {
   Apikit,
@@ -32,6 +59,7 @@ export {
   type FetchOptions,
   type FileOutputOptions,
   type FileOutputResult,
+  type FromNameOptions,
   type GraphQLOptions,
   type InvalidRecord,
   type OnInvalid,

@@ -4,6 +4,7 @@ import { ApiKeyAuth } from "./api-key.js";
 import { BasicAuth } from "./basic.js";
 import { BearerAuth } from "./bearer.js";
 import { NoAuth } from "./none.js";
+import { OAuth2ClientCredentials } from "./oauth2.js";
 import type { AuthStrategy } from "./strategy.js";
 
 export function createAuthStrategy(config: AuthConfig): AuthStrategy {
@@ -16,5 +17,7 @@ export function createAuthStrategy(config: AuthConfig): AuthStrategy {
       return new ApiKeyAuth(config.apiKey, { header: config.header, queryParam: config.queryParam });
     case "basic":
       return new BasicAuth(config.username, config.password);
+    case "oauth2":
+      return new OAuth2ClientCredentials(config);
   }
 }

@@ -3,4 +3,5 @@ export { BasicAuth } from "./basic.js";
 export { BearerAuth } from "./bearer.js";
 export { createAuthStrategy } from "./create.js";
 export { NoAuth } from "./none.js";
-export type { AuthRequest, AuthStrategy } from "./strategy.js";
+export { OAuth2ClientCredentials, type OAuth2Options } from "./oauth2.js";
+export type { AuthRequest, AuthStrategy, AuthTransport } from "./strategy.js";

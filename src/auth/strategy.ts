@@ -19,4 +19,24 @@ export interface AuthStrategy {
   readonly sensitiveParams: readonly string[];
   /** The secret values themselves, so they can be scrubbed from any text apikit prints. */
   secrets(): string[];
+  /**
+   * Called once when a request authorized by this strategy got a 401: renew the credential (unless
+   * another request already did) so the request can be sent once more. Strategies without renewable
+   * credentials leave it out, and a 401 is final.
+   */
+  refresh?(failed: AuthRequest): Promise<void>;
+  /**
+   * For dry runs: shows what authorize() would add, with placeholders, without any I/O. Strategies
+   * whose authorize() is asynchronous (it fetches something) should implement it.
+   */
+  describe?(request: AuthRequest): void;
+  /** Gives the strategy the client's transport (for a token request) and its redactor (for new secrets). */
+  bind?(transport: AuthTransport): void;
+}
+
+export interface AuthTransport {
+  dispatcher: import("undici").Dispatcher;
+  /** Registers a secret obtained at run time (an access token) so every log and error scrubs it. */
+  addSecret(secret: string): void;
+  redactUrl(url: URL | string): string;
 }

@@ -65,6 +65,20 @@ export const AuthConfig = z.discriminatedUnion("type", [
     username: nonEmpty("basic auth needs a username: username"),
     password: nonEmpty("basic auth needs a password: password"),
   }),
+  z.strictObject({
+    type: z.literal("oauth2"),
+    clientId: nonEmpty("oauth2 auth needs a client id: clientId"),
+    clientSecret: nonEmpty("oauth2 auth needs a client secret: clientSecret"),
+    tokenUrl: z
+      .string({ error: "oauth2 auth needs a token URL: tokenUrl" })
+      .url("tokenUrl must be an absolute http(s) URL"),
+    scopes: z.array(z.string().min(1)).optional(),
+    audience: z.string().min(1).optional(),
+    /** How the client authenticates to the token endpoint. Default client_secret_post. */
+    clientAuth: z.enum(["client_secret_post", "client_secret_basic"]).default("client_secret_post"),
+    /** Send API requests to the `instance_url` of the token response (Salesforce). */
+    instanceUrlFromToken: z.boolean().optional(),
+  }),
 ]);
 export type AuthConfig = z.infer<typeof AuthConfig>;
 export type AuthConfigInput = z.input<typeof AuthConfig>;

@@ -39,6 +39,7 @@ import {
   recordsToPolars,
 } from "../writers/index.js";
 import { DryRunResult } from "./dry-run.js";
+import { type FromNameOptions, resolveNamed } from "./from-name.js";
 import { type ApikitOptions, normalizeOptions } from "./options.js";
 import { compileRecordSteps, type InvalidRecord, type RecordOptions } from "./record-ops.js";
 import { type FileOutputOptions, type FileOutputResult, resolveFormat, writePagesToFile } from "./to-file.js";
@@ -156,6 +157,14 @@ export class Apikit implements AsyncDisposable {
 
   static fromConfig(config: ApiConfigInput, extras: { logger?: Logger; hooks?: Hooks } = {}): Apikit {
     return new Apikit({ ...(config as ApikitOptions), ...extras });
+  }
+
+  /**
+   * A client for a built-in connector ("github", "stripe", ...) or one saved with the config manager,
+   * its secrets found in order: option → environment → .env → ~/.netrc → the OS keyring.
+   */
+  static async fromName(name: string, overrides: FromNameOptions = {}): Promise<Apikit> {
+    return new Apikit(await resolveNamed(name, overrides));
   }
 
   /** The server's rate-limit headroom as last reported. */
@@ -491,8 +500,16 @@ export class Apikit implements AsyncDisposable {
     const { headers } = this.#encode(options.headers, options.body);
     const described = paginate ? paginator.first(request) : request;
     const settings: Record<string, unknown> = paginate ? stripUndefined(effective) : {};
-    const dryRun = this.#describe(method, described.url, headers, described.body, paginate, settings);
-    return { paginator, request, pagination: effective, dryRun };
+    // Described only when a dry run asks (it may call the auth strategy).
+    const describe = () => this.#describe(method, described.url, headers, described.body, paginate, settings);
+    return {
+      paginator,
+      request,
+      pagination: effective,
+      get dryRun() {
+        return describe();
+      },
+    };
   }
 
   #graphqlPlan(path: string, query: string, options: GraphQLOptions) {
@@ -511,13 +528,20 @@ export class Apikit implements AsyncDisposable {
     const request: PageRequest = { method: "POST", url, body: graphqlBody(query, options) };
     const { headers } = this.#encode(options.headers, request.body);
     const first = paginator.first(request);
-    const dryRun = this.#describe("POST", url, headers, first.body, true, {
+    const settings = {
       strategy: "relay",
       connectionPath: options.connectionPath,
       ...(options.pageSize ? { pageSize: options.pageSize } : {}),
       ...(options.maxPages ? { maxPages: options.maxPages } : {}),
-    });
-    return { paginator, request, dryRun };
+    };
+    const describe = () => this.#describe("POST", url, headers, first.body, true, settings);
+    return {
+      paginator,
+      request,
+      get dryRun() {
+        return describe();
+      },
+    };
   }
 
   async *#run<T>(
@@ -638,7 +662,14 @@ export class Apikit implements AsyncDisposable {
   ): DryRunResult {
     // Show the request as the auth interceptor would send it, with its secrets redacted.
     const authorized = { method, url: new URL(url), headers: { ...headers } };
-    if (url.origin === new URL(this.config.baseUrl).origin) void this.auth.authorize(authorized);
+    if (url.origin === new URL(this.config.baseUrl).origin) {
+      // Strategies that fetch credentials (OAuth2) describe them instead: a dry run sends nothing.
+      if (this.auth.describe) this.auth.describe(authorized);
+      else {
+        const pending = this.auth.authorize(authorized);
+        if (pending) pending.catch(() => undefined);
+      }
+    }
     const params: Record<string, string | string[]> = {};
     for (const key of new Set(authorized.url.searchParams.keys())) {
       const values = new URL(this.#redactor.redactUrl(authorized.url)).searchParams.getAll(key);

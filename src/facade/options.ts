@@ -14,7 +14,7 @@ import type { Hooks, Logger } from "../http/index.js";
 
 export interface ApikitOptions {
   baseUrl: string;
-  /** An auth type ("none" | "bearer" | "apikey" | "basic") with the flat fields below, or a full AuthConfig. */
+  /** An auth type ("none" | "bearer" | "apikey" | "basic" | "oauth2") with the flat fields below, or a full AuthConfig. */
   auth?: AuthConfigInput["type"] | AuthConfigInput;
   token?: string;
   apiKey?: string;
@@ -24,6 +24,13 @@ export interface ApikitOptions {
   apiKeyQueryParam?: string;
   username?: string;
   password?: string;
+  /** OAuth2 client credentials. */
+  clientId?: string;
+  clientSecret?: string;
+  tokenUrl?: string;
+  scopes?: string[];
+  audience?: string;
+  clientAuth?: "client_secret_post" | "client_secret_basic";
   headers?: Record<string, string>;
   /** Per-request timeout in ms (connect, headers and body each). Default 30 000. */
   timeout?: number;
@@ -48,13 +55,28 @@ const FLAT_AUTH_FIELDS = [
   "apiKeyQueryParam",
   "username",
   "password",
+  "clientId",
+  "clientSecret",
+  "tokenUrl",
+  "scopes",
+  "audience",
+  "clientAuth",
 ] as const;
 
 function authFrom(options: ApikitOptions): AuthConfigInput {
   const { auth } = options;
   if (auth !== undefined && typeof auth === "object") return auth;
   const type =
-    auth ?? (options.token ? "bearer" : options.apiKey ? "apikey" : options.username ? "basic" : "none");
+    auth ??
+    (options.token
+      ? "bearer"
+      : options.apiKey
+        ? "apikey"
+        : options.username
+          ? "basic"
+          : options.clientId || options.tokenUrl
+            ? "oauth2"
+            : "none");
   switch (type) {
     case "none":
       return { type };
@@ -69,9 +91,19 @@ function authFrom(options: ApikitOptions): AuthConfigInput {
       };
     case "basic":
       return { type, username: options.username ?? "", password: options.password ?? "" };
+    case "oauth2":
+      return {
+        type,
+        clientId: options.clientId ?? "",
+        clientSecret: options.clientSecret ?? "",
+        tokenUrl: options.tokenUrl as string,
+        ...(options.scopes ? { scopes: options.scopes } : {}),
+        ...(options.audience ? { audience: options.audience } : {}),
+        ...(options.clientAuth ? { clientAuth: options.clientAuth } : {}),
+      };
     default:
       throw new ConfigError(
-        `Invalid client options:\n  - auth: unknown auth type "${String(type)}" (use none, bearer, apikey or basic)`,
+        `Invalid client options:\n  - auth: unknown auth type "${String(type)}" (use none, bearer, apikey, basic or oauth2)`,
         [{ path: "auth", message: `unknown auth type "${String(type)}"` }],
       );
   }

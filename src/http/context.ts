@@ -11,6 +11,8 @@ export interface RequestContext {
   bufferBody: boolean;
   /** Total time spent waiting for retries and rate limits, in ms. */
   waitedMs: number;
+  /** A request that must go out without the client's credentials (an OAuth2 token request). */
+  skipAuth?: boolean;
 }
 
 export type DispatchOptions = Dispatcher.DispatchOptions & { [kContext]?: RequestContext };

@@ -49,7 +49,7 @@ let warnedInsecure = false;
 export function createDispatcher(options: DispatcherOptions = {}): ApikitDispatcher {
   const retry = parseConfig(RetryConfig, options.retry ?? {}, "retry options", "retry");
   const timeout = options.timeout ?? 30_000;
-  const auth = options.auth ?? new NoAuth();
+  const auth: AuthStrategy = options.auth ?? new NoAuth();
   const logger = options.logger ?? silentLogger;
   const observer = new Observer(logger, options.hooks);
   const redactor =
@@ -97,5 +97,10 @@ export function createDispatcher(options: DispatcherOptions = {}): ApikitDispatc
     observeInterceptor(observer, redactor),
   );
   Object.defineProperty(composed, "rateLimitState", { value: state, enumerable: false });
+  auth.bind?.({
+    dispatcher: composed,
+    addSecret: (secret) => redactor.addSecret(secret),
+    redactUrl: (url) => redactor.redactUrl(url),
+  });
   return composed as ApikitDispatcher;
 }

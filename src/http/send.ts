@@ -14,6 +14,8 @@ export interface SendRequest {
   signal?: AbortSignal | undefined;
   /** Overrides the dispatcher's headers and body timeouts for this request, in ms. */
   timeoutMs?: number | undefined;
+  /** Send without the client's auth strategy (used for the OAuth2 token request itself). */
+  skipAuth?: boolean;
 }
 
 export type ResponseHeaders = Record<string, string | string[] | undefined>;
@@ -42,6 +44,7 @@ export async function send(
   request: SendRequest,
 ): Promise<SendResponse> {
   const context = newContext(true);
+  if (request.skipAuth) context.skipAuth = true;
   const started = performance.now();
   const options: Dispatcher.RequestOptions & { [kContext]: typeof context } = {
     origin: request.url.origin,

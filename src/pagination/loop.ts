@@ -58,8 +58,22 @@ export async function* paginate(options: LoopOptions): AsyncGenerator<Page> {
     let records: unknown[];
     if (options.extract) records = options.extract(fetched.data);
     else {
-      if (location === undefined) location = locateRecords(fetched.data, options.dataPath);
-      records = recordsAt(fetched.data, location);
+      const found = location === undefined ? locateRecords(fetched.data, options.dataPath) : location;
+      const arrays = found === null && paginator.strategy !== "none" ? arrayKeys(fetched.data) : undefined;
+      if (arrays && arrays.length > 1) {
+        // Guessing here would page through the wrong thing, or treat a whole body as one record.
+        throw new PaginationError(
+          `cannot tell which array holds the records (${arrays.join(", ")}): pass dataPath, e.g. dataPath: "${arrays[0]}"`,
+          { url: fetched.url, pages: index + 1, recordsFetched: items },
+        );
+      }
+      if (arrays && arrays.length === 0 && isObject(fetched.data)) {
+        // A paginated page without any array ({ data: null }) holds no records; look again next page.
+        records = [];
+      } else {
+        location = found;
+        records = recordsAt(fetched.data, location);
+      }
     }
 
     let next: PageRequest | null = null;
@@ -135,4 +149,12 @@ function settle(promise: Promise<FetchedPage>): Promise<Settled> {
 function unwrap(settled: Settled): FetchedPage {
   if (settled.ok) return settled.page;
   throw settled.error;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+function arrayKeys(data: unknown): string[] {
+  return isObject(data) ? Object.keys(data).filter((k) => Array.isArray(data[k])) : [];
 }

@@ -44,6 +44,7 @@ const WELL_KNOWN_ARRAYS = [
   "entries",
   "rows",
   "values",
+  "issues",
   "nodes",
   "list",
   "objects",

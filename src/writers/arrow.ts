@@ -1,11 +1,10 @@
 // Arrow: the unified schema as Arrow fields, rows as record batches. The IPC file writer reads the
 // spill back in batches of `rowsPerGroup`, so memory holds one batch at a time.
 import type { Writable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import type { Column, ColumnType } from "../flatten/index.js";
 import { loadArrow } from "./backends.js";
-import { abandon } from "./batches.js";
-import { openDestination } from "./destination.js";
+import { writeText } from "./batches.js";
+import { writeThrough } from "./destination.js";
 import { EMPTY_COLUMN } from "./duckdb-sql.js";
 import { type TabularSpill, TabularWriter } from "./spill.js";
 import type { WriteOptions } from "./types.js";
@@ -90,36 +89,34 @@ export class ArrowWriter extends TabularWriter<Arrow> {
     arrow: Arrow,
   ): Promise<number> {
     const schema = arrowSchema(arrow, spill.columns);
-    const { out, owned } = openDestination(destination);
     const writer = new arrow.RecordBatchFileWriter();
     writer.reset(undefined, schema);
-    let bytes = 0;
-    // The IPC writer queues encoded bytes; a pipeline drains them into the destination as they come.
-    const piping = pipeline(
-      writer.toNodeStream(),
-      async function* count(chunks: AsyncIterable<Uint8Array>) {
-        for await (const chunk of chunks) {
+    return writeThrough(destination, async (out) => {
+      let bytes = 0;
+      // The IPC writer queues encoded bytes; this pump hands them to the destination as they come,
+      // waiting for 'drain'. (Not writer.toNodeStream(): piping it stalled now and then, leaving the
+      // process with nothing to wait for.)
+      const pump = (async () => {
+        for await (const chunk of writer) {
           bytes += chunk.byteLength;
-          yield chunk;
+          await writeText(out, chunk);
         }
-      },
-      out,
-      { end: owned },
-    );
-    try {
-      for await (const rows of spill.rows(Math.max(1, options.rowsPerGroup ?? ARROW_BATCH_ROWS))) {
-        writer.write(arrowBatch(arrow, schema, spill.columns, rows));
-        await new Promise(setImmediate);
+      })();
+      const pumped = pump.catch((error: unknown) => error);
+      try {
+        for await (const rows of spill.rows(Math.max(1, options.rowsPerGroup ?? ARROW_BATCH_ROWS))) {
+          writer.write(arrowBatch(arrow, schema, spill.columns, rows));
+          await new Promise(setImmediate);
+        }
+        writer.finish();
+        writer.close();
+        await pump;
+      } catch (error) {
+        writer.abort();
+        await pumped;
+        throw error;
       }
-      writer.finish();
-      writer.close();
-      await piping;
-    } catch (error) {
-      writer.abort();
-      if (owned) await abandon(out);
-      await piping.catch(() => undefined);
-      throw error;
-    }
-    return bytes;
+      return bytes;
+    });
   }
 }

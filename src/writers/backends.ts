@@ -1,6 +1,7 @@
 // The heavy native backends load lazily, on first use, so `import { Apikit }` stays fast and a missing
 // backend is an OutputError that names the package to install.
 import { OutputError } from "../errors.js";
+import { whyNotLoaded } from "../util/optional-package.js";
 
 type DuckDB = typeof import("@duckdb/node-api");
 type Polars = typeof import("nodejs-polars").default;
@@ -11,13 +12,8 @@ export async function loadOptional<T>(name: string, importer: () => Promise<T>, 
   try {
     return await importer();
   } catch (error) {
-    const code = (error as { code?: string }).code;
-    const detail =
-      code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND"
-        ? "is not installed"
-        : `failed to load (${(error as Error).message})`;
     throw new OutputError(
-      `${feature} needs the package "${name}", which ${detail}. Install it with: npm install ${name}`,
+      `${feature} needs the package "${name}", which ${whyNotLoaded(error)}. Install it with: npm install ${name}`,
       { cause: error },
     );
   }

@@ -24,9 +24,9 @@ export async function* batchesOf(source: RecordSource): AsyncGenerator<readonly 
 }
 
 /** Writes and waits for 'drain' when the stream's buffer is full, so memory stays flat. */
-export async function writeText(out: Writable, text: string): Promise<void> {
-  if (text === "") return;
-  if (!out.write(text)) await once(out, "drain");
+export async function writeText(out: Writable, chunk: string | Uint8Array): Promise<void> {
+  if (chunk.length === 0) return;
+  if (!out.write(chunk)) await once(out, "drain");
 }
 
 export async function endStream(out: Writable, ownsStream: boolean): Promise<void> {

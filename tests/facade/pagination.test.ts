@@ -338,3 +338,43 @@ describe("read-ahead", () => {
     expect(limited.requests).toHaveLength(2);
   });
 });
+
+describe("where the records are", () => {
+  it("refuses to guess between several arrays and says to pass dataPath", async () => {
+    const server = await serve((_req, res) =>
+      json(res, 200, { warnings: [], hits: [{ id: 1 }], names: ["a"] }),
+    );
+    const error = await client(server.url)
+      .fetchRecords("/search", { strategy: "offset", pageSize: 10 })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PaginationError);
+    expect((error as Error).message).toContain(
+      "cannot tell which array holds the records (warnings, hits, names)",
+    );
+  });
+
+  it("picks Jira's issues array next to warningMessages", async () => {
+    const server = await serve((req, res) => {
+      const start = Number(req.query.get("startAt") ?? 0);
+      json(res, 200, {
+        startAt: start,
+        total: 3,
+        warningMessages: [],
+        issues: start < 3 ? [{ id: start + 1 }] : [],
+      });
+    });
+    const records = await client(server.url).fetchRecords("/search", {
+      strategy: "offset",
+      offsetParam: "startAt",
+      limitParam: "maxResults",
+      totalPath: "total",
+      pageSize: 1,
+    });
+    expect(records).toEqual([{ id: 1 }, { id: 2 }, { id: 3 }]);
+  });
+
+  it("reads a paginated page without any array as empty instead of as one record", async () => {
+    const server = await serve((_req, res) => json(res, 200, { data: null, next_cursor: null }));
+    expect(await client(server.url).fetchRecords("/x", { strategy: "cursor" })).toEqual([]);
+  });
+});

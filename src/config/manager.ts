@@ -1,0 +1,332 @@
+// ConfigManager: named connectors in a TOML file (~/.config/apikit/config.toml), their secrets in the
+// OS keyring (or, when asked, in that 0600 file), read back as validated ApiConfigs.
+import { homedir } from "node:os";
+import { isAbsolute, join, resolve } from "node:path";
+import type { TomlTable, TomlValue } from "smol-toml";
+import { z } from "zod";
+import { closeMatches } from "../connectors/index.js";
+import { ConfigError, ConnectorNotFoundError } from "../errors.js";
+import type { Logger } from "../http/index.js";
+import { type Keyring, keyringAccount, OsKeyring } from "./keyring.js";
+import { ApiConfig, type ApiConfigInput, type AuthConfigInput } from "./schemas.js";
+import { readTomlFile, writeTomlFile } from "./toml.js";
+import { parseConfig } from "./validate.js";
+
+/** Auth fields that are secrets: kept in the keyring (or the file with storeSecret "file"). */
+export const SECRET_AUTH_FIELDS = ["token", "apiKey", "password", "clientSecret"] as const;
+export type SecretAuthField = (typeof SECRET_AUTH_FIELDS)[number];
+export type SecretLocation = "keyring" | "file";
+
+type WithoutSecrets<T> = T extends unknown ? Omit<T, SecretAuthField> : never;
+/** A connector as stored: its ApiConfigInput, with only the non-secret auth fields. */
+export type StoredConnector = Omit<ApiConfigInput, "auth"> & { auth?: WithoutSecrets<AuthConfigInput> };
+
+export interface ConnectorSummary {
+  name: string;
+  authType: string;
+  baseUrl: string;
+  /** Where its secrets are; undefined when it has none. */
+  secretStore: SecretLocation | undefined;
+}
+
+export interface ConfigManagerOptions {
+  /** The TOML file. Default: $APIKIT_CONFIG_PATH, else ~/.config/apikit/config.toml. */
+  path?: string;
+  /** Gets the warning when secrets are written to the file. Default: stderr. */
+  logger?: Pick<Logger, "warn">;
+  /** Where keyring secrets go. Default: the OS keyring, service "apikit". */
+  keyring?: Keyring;
+}
+
+export interface AddConnectorOptions {
+  /** "keyring" (default): secrets go to the OS keyring. "file": into the 0600 config file, with a warning. */
+  storeSecret?: SecretLocation;
+}
+
+const HEADER = [
+  "# apikit connectors, written by apikit (comments are not kept).",
+  '# Secrets are in the OS keyring (service "apikit", account "<connector>.<field>")',
+  '# unless secretStore = "file", which keeps them here: keep this file mode 0600.',
+].join("\n");
+
+// The two bookkeeping keys beside the ApiConfig fields of a connector's table.
+const StoredSecrets = z.object({
+  secretStore: z.enum(["keyring", "file"]).default("keyring"),
+  secretFields: z.array(z.enum(SECRET_AUTH_FIELDS)).default([]),
+});
+
+const NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/i;
+const PLACEHOLDER = "(secret)";
+
+const stderrLogger = {
+  warn: (message: string) => void process.stderr.write(`apikit: warning: ${message}\n`),
+};
+
+/** $APIKIT_CONFIG_PATH, else $XDG_CONFIG_HOME/apikit/config.toml, else ~/.config/apikit/config.toml. */
+export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env): string {
+  const override = env.APIKIT_CONFIG_PATH;
+  if (override) return resolve(override.replace(/^~(?=$|[\\/])/, homedir()));
+  const xdg = env.XDG_CONFIG_HOME;
+  return join(xdg && isAbsolute(xdg) ? xdg : join(homedir(), ".config"), "apikit", "config.toml");
+}
+
+export class ConfigManager {
+  readonly path: string;
+  private readonly logger: Pick<Logger, "warn">;
+  private readonly keyring: Keyring;
+  // Writes of one manager run one after another, so concurrent calls do not lose each other's changes.
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(options: ConfigManagerOptions = {}) {
+    this.path = options.path === undefined ? defaultConfigPath() : resolve(options.path);
+    this.logger = options.logger ?? stderrLogger;
+    this.keyring = options.keyring ?? new OsKeyring();
+  }
+
+  /** Saves (or replaces) a connector; its secrets go to the OS keyring unless storeSecret is "file". */
+  async addConnector(name: string, config: ApiConfigInput, options: AddConnectorOptions = {}): Promise<void> {
+    if (!NAME.test(name)) {
+      throw new ConfigError(
+        `Invalid connector name ${JSON.stringify(name)}: use up to 64 letters, digits, "-" and "_", ` +
+          'starting with a letter or digit (e.g. "github", "my_api-2").',
+        [{ path: "name", message: "invalid connector name" }],
+      );
+    }
+    const store = options.storeSecret ?? "keyring";
+    if (store !== "keyring" && store !== "file")
+      throw new ConfigError(`storeSecret must be "keyring" or "file", not ${JSON.stringify(store)}.`);
+    // The whole config is checked before anything is written anywhere.
+    parseConfig(ApiConfig, config, `connector "${name}"`);
+    const table = plain(config) as TomlTable;
+    const auth = isTable(table.auth) ? table.auth : {};
+    const secrets = SECRET_AUTH_FIELDS.filter((field) => typeof auth[field] === "string");
+    if (secrets.length > 0) Object.assign(table, { secretStore: store, secretFields: secrets });
+
+    await this.exclusive(async () => {
+      const doc = await this.load();
+      const previous = connectorsOf(doc)[name];
+      if (store === "keyring") {
+        for (const field of secrets) {
+          await this.keyring.set(keyringAccount(name, field), auth[field] as string);
+          delete auth[field];
+        }
+      } else if (secrets.length > 0) {
+        this.logger.warn(
+          `Connector "${name}": writing ${secrets.map((f) => `auth.${f}`).join(", ")} into ${this.path} ` +
+            "(mode 0600) instead of the OS keyring; anyone who can read that file can use it.",
+        );
+      }
+      connectorsOf(doc)[name] = table;
+      await this.save(doc);
+      // Keyring entries of the replaced version that this one no longer uses.
+      const kept = store === "keyring" ? secrets : [];
+      const stale = keyringFields(previous).filter((field) => !kept.includes(field));
+      await this.deleteSecrets(name, stale, "replaced");
+    });
+  }
+
+  /** Every connector: name, auth type, base URL and where its secrets are, sorted by name. */
+  async listConnectors(): Promise<ConnectorSummary[]> {
+    const connectors = connectorsOf(await this.load());
+    return Object.keys(connectors)
+      .sort()
+      .map((name) => {
+        const table = connectors[name]!;
+        const auth = isTable(table.auth) ? table.auth : {};
+        const inFile = SECRET_AUTH_FIELDS.some((field) => field in auth);
+        const declared = table.secretStore === "file" || table.secretStore === "keyring";
+        return {
+          name,
+          authType: typeof auth.type === "string" ? auth.type : "none",
+          baseUrl: typeof table.baseUrl === "string" ? table.baseUrl : "",
+          secretStore: declared ? (table.secretStore as SecretLocation) : inFile ? "file" : undefined,
+        };
+      });
+  }
+
+  /** The connector as stored, without its secrets (the keyring is not touched). */
+  async getConnector(name: string): Promise<StoredConnector> {
+    const table = this.find(await this.load(), name);
+    const { secretFields } = this.bookkeeping(name, table);
+    // Placeholders stand in for the secrets, so that everything else is checked.
+    this.validate(name, table, Object.fromEntries(secretFields.map((field) => [field, PLACEHOLDER])));
+    const { secretStore: _store, secretFields: _fields, ...config } = structuredClone(table);
+    if (isTable(config.auth)) for (const field of SECRET_AUTH_FIELDS) delete config.auth[field];
+    return config as StoredConnector;
+  }
+
+  /** The full, validated ApiConfig, with its secrets from the keyring or the file. */
+  async getApiConfig(name: string): Promise<ApiConfig> {
+    const table = this.find(await this.load(), name);
+    const { secretStore, secretFields } = this.bookkeeping(name, table);
+    const auth = isTable(table.auth) ? table.auth : {};
+    const missing = secretFields.filter((field) => typeof auth[field] !== "string");
+    // A broken config is reported before the keyring is asked for anything.
+    this.validate(name, table, Object.fromEntries(missing.map((field) => [field, PLACEHOLDER])));
+    const secrets: Record<string, string> = {};
+    for (const field of missing) {
+      const value =
+        secretStore === "keyring" ? await this.keyring.get(keyringAccount(name, field)) : undefined;
+      if (value === undefined) throw this.missingSecret(name, field, secretStore);
+      secrets[field] = value;
+    }
+    return this.validate(name, table, secrets);
+  }
+
+  /**
+   * One auth field of a saved connector (a secret from the file or the keyring, or a plain field such
+   * as username); undefined when there is no such connector or field. This is the SecretStore that
+   * credential resolution asks last, so "not here" is undefined rather than an error.
+   */
+  async getSecret(name: string, field: string): Promise<string | undefined> {
+    const connectors = connectorsOf(await this.load());
+    const table = Object.hasOwn(connectors, name) ? connectors[name] : undefined;
+    if (table === undefined) return undefined;
+    const value = isTable(table.auth) ? table.auth[field] : undefined;
+    if (typeof value === "string") return value;
+    const { secretStore, secretFields } = this.bookkeeping(name, table);
+    if (secretStore === "keyring" && (secretFields as string[]).includes(field))
+      return this.keyring.get(keyringAccount(name, field));
+    return undefined;
+  }
+
+  /** Removes a connector from the file and its secrets from the keyring. */
+  async removeConnector(name: string): Promise<void> {
+    await this.exclusive(async () => {
+      const doc = await this.load();
+      const table = this.find(doc, name);
+      delete connectorsOf(doc)[name];
+      await this.save(doc);
+      await this.deleteSecrets(name, keyringFields(table), "removed");
+    });
+  }
+
+  private async load(): Promise<TomlTable> {
+    const file = await readTomlFile(this.path);
+    if (file === undefined) return { connectors: {} };
+    const { data, mode } = file;
+    data.connectors ??= {};
+    if (!isTable(data.connectors))
+      throw this.shapeError("connectors", "must be a table of [connectors.<name>] tables");
+    for (const [name, table] of Object.entries(data.connectors))
+      if (!isTable(table)) throw this.shapeError(`connectors.${name}`, "must be a table");
+    const connectors = connectorsOf(data);
+    const holdsSecrets = Object.values(connectors).some(
+      (table) =>
+        isTable(table.auth) && SECRET_AUTH_FIELDS.some((field) => field in (table.auth as TomlTable)),
+    );
+    if (process.platform !== "win32" && (mode & 0o077) !== 0 && holdsSecrets) {
+      throw new ConfigError(
+        `The config file ${this.path} holds secrets but other users can access it ` +
+          `(mode ${mode.toString(8).padStart(3, "0")}). Restrict it with: chmod 600 ${this.path}`,
+        [{ path: this.path, message: "readable by group or others" }],
+      );
+    }
+    return data;
+  }
+
+  private async save(doc: TomlTable): Promise<void> {
+    const connectors = connectorsOf(doc);
+    const sorted = Object.fromEntries(
+      Object.keys(connectors)
+        .sort()
+        .map((name) => [name, connectors[name]!]),
+    );
+    await writeTomlFile(this.path, { ...doc, connectors: sorted }, HEADER);
+  }
+
+  private find(doc: TomlTable, name: string): TomlTable {
+    const connectors = connectorsOf(doc);
+    const table = Object.hasOwn(connectors, name) ? connectors[name] : undefined;
+    if (table === undefined)
+      throw new ConnectorNotFoundError(name, closeMatches(name, Object.keys(connectors)));
+    return table;
+  }
+
+  private bookkeeping(name: string, table: TomlTable): z.infer<typeof StoredSecrets> {
+    const { secretStore, secretFields } = table;
+    return parseConfig(
+      StoredSecrets,
+      { secretStore, secretFields },
+      `connector "${name}" in ${this.path}`,
+      `connectors.${name}`,
+    );
+  }
+
+  /** Checks the stored connector, with `secrets` merged into its auth, against the ApiConfig schema. */
+  private validate(name: string, table: TomlTable, secrets: Record<string, string>): ApiConfig {
+    const { secretStore: _store, secretFields: _fields, ...input } = table;
+    if (Object.keys(secrets).length > 0 && (input.auth === undefined || isTable(input.auth)))
+      input.auth = { ...input.auth, ...secrets };
+    return parseConfig(ApiConfig, input, `connector "${name}" in ${this.path}`, `connectors.${name}`);
+  }
+
+  private missingSecret(name: string, field: string, store: SecretLocation): ConfigError {
+    const where =
+      store === "keyring"
+        ? this.keyring.describe(keyringAccount(name, field))
+        : `${this.path} (key "${field}" of [connectors.${name}.auth])`;
+    return new ConfigError(
+      `Connector "${name}" has no secret auth.${field}: looked in ${where}. ` +
+        `Save the connector again with its ${field}.`,
+      [{ path: `connectors.${name}.auth.${field}`, message: `missing; looked in ${where}` }],
+    );
+  }
+
+  private async deleteSecrets(name: string, fields: readonly string[], why: string): Promise<void> {
+    const failures: string[] = [];
+    for (const field of fields) {
+      try {
+        await this.keyring.delete(keyringAccount(name, field));
+      } catch (error) {
+        failures.push(`${keyringAccount(name, field)}: ${(error as Error).message.split("\n")[0]}`);
+      }
+    }
+    if (failures.length > 0) {
+      throw new ConfigError(
+        `Connector "${name}" was ${why} in ${this.path}, but its old secrets could not be deleted from ` +
+          `the OS keyring (service "apikit"):\n  - ${failures.join("\n  - ")}`,
+      );
+    }
+  }
+
+  private shapeError(path: string, message: string): ConfigError {
+    return new ConfigError(`Invalid config file ${this.path}:\n  - ${path}: ${message}`, [{ path, message }]);
+  }
+
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work, work);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+}
+
+function isTable(value: unknown): value is TomlTable {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
+}
+
+/** The connectors table of a document that load() has checked. */
+function connectorsOf(doc: TomlTable): Record<string, TomlTable> {
+  return doc.connectors as Record<string, TomlTable>;
+}
+
+/** The secret fields a stored connector keeps in the keyring (tolerant of a hand-edited table). */
+function keyringFields(table: TomlTable | undefined): SecretAuthField[] {
+  if (table === undefined || (table.secretStore ?? "keyring") !== "keyring") return [];
+  const fields = Array.isArray(table.secretFields) ? table.secretFields : [];
+  return SECRET_AUTH_FIELDS.filter((field) => fields.includes(field));
+}
+
+/** A deep copy that TOML can hold: undefined values are dropped. */
+function plain(value: unknown): TomlValue | undefined {
+  if (Array.isArray(value)) return value.map(plain).filter((v) => v !== undefined);
+  if (isTable(value)) {
+    const table: TomlTable = {};
+    for (const [key, v] of Object.entries(value)) {
+      const copy = plain(v);
+      if (copy !== undefined) table[key] = copy;
+    }
+    return table;
+  }
+  return value as TomlValue | undefined;
+}

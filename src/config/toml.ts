@@ -1,0 +1,60 @@
+// Reading and writing the TOML config file: parse errors carry the file and line, and writes are
+// atomic (a temp file beside the target, then rename) with mode 0600 in a 0700 directory.
+import { randomBytes } from "node:crypto";
+import { mkdir, open, rename, unlink } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import { parse, stringify, TomlError, type TomlTable } from "smol-toml";
+import { ConfigError } from "../errors.js";
+
+export interface TomlFile {
+  data: TomlTable;
+  /** Permission bits of the file as it was read (e.g. 0o600). */
+  mode: number;
+}
+
+/** Reads and parses `path`; undefined when the file does not exist. */
+export async function readTomlFile(path: string): Promise<TomlFile | undefined> {
+  let text: string;
+  let mode: number;
+  try {
+    // fstat on the open handle: the mode we check is the mode of the bytes we read.
+    await using handle = await open(path, "r");
+    mode = (await handle.stat()).mode & 0o777;
+    text = await handle.readFile("utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw new ConfigError(`Cannot read the config file ${path}: ${(error as Error).message}`);
+  }
+  try {
+    return { data: parse(text), mode };
+  } catch (error) {
+    if (!(error instanceof TomlError)) throw error;
+    // smol-toml's message is "Invalid TOML document: <reason>" followed by a code excerpt.
+    const reason = error.message.split("\n")[0]!.replace(/^Invalid TOML document:\s*/, "");
+    const where = `${path}:${error.line}:${error.column}`;
+    throw new ConfigError(
+      `The config file ${path} is not valid TOML: line ${error.line}, column ${error.column}: ${reason}\n${error.codeblock}`,
+      [{ path: where, message: reason }],
+    );
+  }
+}
+
+/** Writes `data` as TOML to `path` atomically, with mode 0600; creates the directory with mode 0700. */
+export async function writeTomlFile(path: string, data: TomlTable, header: string): Promise<void> {
+  const dir = dirname(path);
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+  try {
+    {
+      // "wx": never follow or reuse an existing file; 0600 from the first byte.
+      await using handle = await open(temp, "wx", 0o600);
+      await handle.chmod(0o600); // a umask cannot widen it, but make the mode exact all the same
+      await handle.writeFile(`${header}\n\n${stringify(data)}\n`, "utf8");
+      await handle.sync();
+    }
+    await rename(temp, path);
+  } catch (error) {
+    await unlink(temp).catch(() => undefined); // the temp file may never have been created
+    throw new ConfigError(`Cannot write the config file ${path}: ${(error as Error).message}`);
+  }
+}

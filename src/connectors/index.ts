@@ -1,0 +1,11 @@
+export * from "./builtin/index.js";
+export { type ConnectorSpec, checkOption, defineConnector, hostOption } from "./define.js";
+export { ConnectorRegistry, connectors } from "./registry.js";
+export { closeMatches, editDistance } from "./suggest.js";
+export type {
+  ConnectorAuthType,
+  ConnectorConfig,
+  ConnectorDefinition,
+  ConnectorOption,
+  CredentialField,
+} from "./types.js";

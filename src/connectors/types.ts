@@ -1,0 +1,34 @@
+// The shape of a connector: a named, documented preset of an API's base URL, headers, auth type and
+// pagination, with the secrets left for the caller to supply.
+import type { CredentialField } from "../config/credentials.js";
+import type { ApiConfigInput } from "../config/index.js";
+
+export type { CredentialField };
+
+export type ConnectorAuthType = "none" | "bearer" | "apikey" | "basic" | "oauth2";
+
+export interface ConnectorOption {
+  description: string;
+  required?: boolean;
+  default?: string;
+}
+
+/** An ApiConfigInput whose auth holds only the type and the fields that are not secret. */
+export type ConnectorConfig = Omit<ApiConfigInput, "auth"> & {
+  auth: { type: ConnectorAuthType; [field: string]: unknown };
+};
+
+export interface ConnectorDefinition {
+  /** Lower-case, e.g. "github". */
+  name: string;
+  description: string;
+  /** URL of the API's pagination docs the connector follows. */
+  docs: string;
+  authType: ConnectorAuthType;
+  /** Which credential fields the user must supply, and the env var conventionally holding each (e.g. { token: "GITHUB_TOKEN" }). */
+  credentials: Partial<Record<CredentialField, string>>;
+  /** Per-account settings such as storeDomain, apiVersion or siteDomain. */
+  options?: Record<string, ConnectorOption>;
+  /** Everything but the secrets. Throws ConfigError for a missing required or an unknown option. */
+  config(options?: Record<string, string>): ConnectorConfig;
+}

@@ -1,0 +1,108 @@
+// Apikit.fromName(): a client for a built-in connector or a saved one, with every secret resolved
+// in order (option → environment → .env → ~/.netrc → OS keyring) and never written in code.
+import { type CredentialField, requireCredential, type SecretStore } from "../config/credentials.js";
+import type { ApiConfigInput } from "../config/index.js";
+import { ConfigManager } from "../config/manager.js";
+import { connectors as builtins, type ConnectorRegistry } from "../connectors/index.js";
+import { closeMatches } from "../connectors/suggest.js";
+import { ConnectorNotFoundError } from "../errors.js";
+import type { Logger } from "../http/index.js";
+import type { ApikitOptions } from "./options.js";
+
+export interface FromNameOptions extends Partial<Omit<ApikitOptions, "auth">> {
+  /** Connector settings, e.g. { storeDomain: "mystore" } for shopify. */
+  options?: Record<string, string>;
+  /** The config file to look in (default: $APIKIT_CONFIG_PATH or ~/.config/apikit/config.toml). */
+  configPath?: string;
+  /** The registry to look in first. Default: the built-in connectors. */
+  registry?: ConnectorRegistry;
+  /** Where `.env` is looked for. Default: the working directory. */
+  cwd?: string;
+  /** Environment to read credentials from. Default: process.env. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The secret (or identifying) fields each auth type needs. */
+const NEEDS: Record<string, CredentialField[]> = {
+  none: [],
+  bearer: ["token"],
+  apikey: ["apiKey"],
+  basic: ["username", "password"],
+  oauth2: ["clientId", "clientSecret"],
+};
+
+const CREDENTIAL_FIELDS: readonly CredentialField[] = [
+  "token",
+  "apiKey",
+  "username",
+  "password",
+  "clientId",
+  "clientSecret",
+];
+
+export async function resolveNamed(name: string, overrides: FromNameOptions): Promise<ApikitOptions> {
+  const registry = overrides.registry ?? builtins;
+  const manager = new ConfigManager(overrides.configPath ? { path: overrides.configPath } : {});
+  const logger = overrides.logger;
+  let base: Omit<ApiConfigInput, "auth"> & { auth?: Record<string, unknown> };
+  let envNames: Partial<Record<CredentialField, string>> = {};
+  if (registry.has(name)) {
+    const connector = registry.get(name);
+    base = connector.config(overrides.options ?? {});
+    envNames = connector.credentials;
+    logger?.debug(`connector ${name}: built in`);
+  } else {
+    try {
+      base = (await manager.getConnector(name)) as typeof base;
+      logger?.debug(`connector ${name}: from ${manager.path}`);
+    } catch (error) {
+      if (!(error instanceof ConnectorNotFoundError)) throw error;
+      const saved = (await manager.listConnectors().catch(() => [])).map((c) => c.name);
+      throw new ConnectorNotFoundError(
+        name,
+        closeMatches(name, [...registry.list().map((c) => c.name), ...saved]),
+      );
+    }
+  }
+  const auth: Record<string, unknown> = { type: "none", ...(base.auth ?? {}) };
+  const type = String(auth.type);
+  const baseUrl = overrides.baseUrl ?? base.baseUrl;
+  const host = new URL(baseUrl).hostname;
+  const store = quietStore(manager, logger);
+  for (const field of NEEDS[type] ?? []) {
+    const explicit = (overrides[field as keyof FromNameOptions] as string | undefined) ?? undefined;
+    // A non-secret field already saved with the connector (a basic username, an oauth2 client id) counts.
+    if (!explicit && typeof auth[field] === "string" && auth[field] !== "") continue;
+    const found = await requireCredential(
+      { field, connector: name, host, explicit, envNames: envNames[field] ? [envNames[field]!] : [] },
+      { env: overrides.env, cwd: overrides.cwd, store, logger },
+    );
+    auth[field] = found.value;
+  }
+  const { options: _o, configPath: _c, registry: _r, cwd: _cwd, env: _env, ...rest } = overrides;
+  for (const field of CREDENTIAL_FIELDS) delete (rest as Record<string, unknown>)[field];
+  return {
+    ...(base as ApikitOptions),
+    ...rest,
+    baseUrl,
+    headers: { ...(base.headers ?? {}), ...(overrides.headers ?? {}) },
+    pagination: { ...(base.pagination ?? {}), ...(overrides.pagination ?? {}) },
+    auth: auth as ApikitOptions["auth"],
+  };
+}
+
+/** The keyring as the last place to look: where there is none, that is "not found", not an error. */
+function quietStore(manager: ConfigManager, logger: Logger | undefined): SecretStore {
+  return {
+    async getSecret(connector, field) {
+      try {
+        return await manager.getSecret(connector, field);
+      } catch (error) {
+        // No keyring on this machine is "not found"; a broken config file or a bad mode is reported.
+        if (!/^No OS keyring is available/.test((error as Error).message)) throw error;
+        logger?.debug(`keyring not consulted for ${connector}.${field}: none on this machine`);
+        return undefined;
+      }
+    },
+  };
+}
