@@ -2,7 +2,7 @@
 // (the same pages fetched with plain undici + JSON.parse, written nowhere), each scenario in its own
 // child process, several runs, medians. Then the memory check: peak RSS at 500 thousand and at
 // 5 million records, for the floor and each streaming format.
-//   node bench/outputs.ts            (BENCH_RECORDS, BENCH_RUNS, BENCH_MEMORY=0 to skip the 5M part)
+//   node bench/outputs.ts   (BENCH_RECORDS, BENCH_RUNS; BENCH_SPEED=0 or BENCH_MEMORY=0 skips a part)
 import { spawn } from "node:child_process";
 import { mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -87,6 +87,33 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
+async function speedTable(baseUrl: string, records: number, runs: number) {
+  console.log(
+    `Outputs: ${records.toLocaleString()} nested records, pages of ${PAGE}, ${runs} runs each (median)`,
+  );
+  const speed: Array<Record<string, string | number>> = [];
+  const scenarios: Scenario[] = ["floor", ...FORMATS];
+  const samples = new Map<Scenario, Sample[]>(scenarios.map((s) => [s, []]));
+  // Interleave runs so drift on this noisy machine hits every scenario alike.
+  for (let r = 0; r < runs; r++)
+    for (const s of scenarios) samples.get(s)!.push(await runChild(s, baseUrl, records));
+  const floorMs = median(samples.get("floor")!.map((x) => x.ms));
+  for (const s of scenarios) {
+    const xs = samples.get(s)!;
+    const ms = median(xs.map((x) => x.ms));
+    speed.push({
+      scenario: s,
+      "median s": +(ms / 1000).toFixed(2),
+      "records/s": Math.round(records / (ms / 1000)),
+      "× floor": +(ms / floorMs).toFixed(2),
+      "peak RSS MB": Math.round(median(xs.map((x) => x.peakRssMb))),
+      "file MB": +median(xs.map((x) => x.sizeMb)).toFixed(1),
+    });
+  }
+  console.table(speed);
+  return speed;
+}
+
 if (process.argv[2] === "--child") {
   const [, , , scenario, baseUrl, total] = process.argv;
   process.stdout.write(JSON.stringify(await child(scenario as Scenario, baseUrl!, Number(total))));
@@ -101,30 +128,7 @@ if (process.argv[2] === "--child") {
   };
   const server = await startListingServer();
   try {
-    console.log(
-      `Outputs: ${records.toLocaleString()} nested records, pages of ${PAGE}, ${runs} runs each (median)`,
-    );
-    const speed: Array<Record<string, string | number>> = [];
-    const scenarios: Scenario[] = ["floor", ...FORMATS];
-    const samples = new Map<Scenario, Sample[]>(scenarios.map((s) => [s, []]));
-    // Interleave runs so drift on this noisy machine hits every scenario alike.
-    for (let r = 0; r < runs; r++)
-      for (const s of scenarios) samples.get(s)!.push(await runChild(s, server.url, records));
-    const floorMs = median(samples.get("floor")!.map((x) => x.ms));
-    for (const s of scenarios) {
-      const xs = samples.get(s)!;
-      const ms = median(xs.map((x) => x.ms));
-      speed.push({
-        scenario: s,
-        "median s": +(ms / 1000).toFixed(2),
-        "records/s": Math.round(records / (ms / 1000)),
-        "× floor": +(ms / floorMs).toFixed(2),
-        "peak RSS MB": Math.round(median(xs.map((x) => x.peakRssMb))),
-        "file MB": +median(xs.map((x) => x.sizeMb)).toFixed(1),
-      });
-    }
-    console.table(speed);
-    report.speed = speed;
+    if (process.env.BENCH_SPEED !== "0") report.speed = await speedTable(server.url, records, runs);
     if (process.env.BENCH_MEMORY !== "0") {
       console.log("Memory: peak RSS at 500 thousand and 5 million records (one run each)");
       const memory: Array<Record<string, string | number>> = [];

@@ -47,6 +47,26 @@ export {
   connectors,
   defineConnector,
 } from "./connectors/index.js";
+export {
+  DBT_IDENTIFIER,
+  type DbtClientExportOptions,
+  type DbtColumn,
+  DbtExporter,
+  type DbtExporterOptions,
+  type DbtExportOptions,
+  type DbtExportResult,
+  type DbtFile,
+  DEFAULT_DATA_TYPES,
+  type PageSource,
+} from "./dbt/index.js";
+export {
+  DEMO_CATALOG,
+  DEMO_REVIEWS_QUERY,
+  type DemoServer,
+  type DemoServerOptions,
+  demoRecords,
+  startDemoServer,
+} from "./demo/index.js";
 export * from "./errors.js";
 export {
   Apikit,
@@ -61,6 +81,7 @@ export {
   type FileOutputResult,
   type FromNameOptions,
   type GraphQLOptions,
+  type InspectOptions,
   type InvalidRecord,
   type OnInvalid,
   type Params,
@@ -89,6 +110,7 @@ export {
   type ResponseEvent,
   type RetryEvent,
 } from "./http/index.js";
+export { type InspectorInfo, InspectorResult } from "./inspect/index.js";
 export {
   CursorPaginator,
   createPaginator,
@@ -105,6 +127,20 @@ export {
   type Paginator,
   parsePath,
 } from "./pagination/index.js";
+export {
+  type GenericHmacOptions,
+  GenericHmacValidator,
+  GitHubWebhookValidator,
+  type HmacAlgorithm,
+  type SignatureEncoding,
+  type StripeValidatorOptions,
+  StripeWebhookValidator,
+  type WebhookEvent,
+  type WebhookHeaders,
+  WebhookReceiver,
+  type WebhookReceiverOptions,
+  type WebhookValidator,
+} from "./webhook/index.js";
 export {
   type ArrowTable,
   FORMATS,

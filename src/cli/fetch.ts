@@ -1,9 +1,8 @@
-// `apikit fetch <url>`: every record of a listing as NDJSON on stdout (pipes into jq or duckdb), or
-// into a file of any output format, written atomically (the library's fetchToFile).
+// `apikit fetch <url | connector:path>`: every record of a listing as NDJSON on stdout (pipes into jq
+// or duckdb), or into a file of any output format, written atomically (the library's fetchToFile).
 import { type Command, Option } from "commander";
 import {
-  Apikit,
-  consoleLogger,
+  type Apikit,
   type FetchOptions,
   FORMATS,
   type Format,
@@ -11,12 +10,22 @@ import {
   getWriter,
   PaginationStrategy,
 } from "../index.js";
+import { Progress } from "./progress.js";
 import { UsageError } from "./report.js";
+import {
+  collect,
+  type Globals,
+  openTarget,
+  parsePairs,
+  positiveInt,
+  type TargetFlags,
+  targetOptions,
+} from "./target.js";
 
 /** Formats that can go to stdout; the others need a file (-o). */
 const STDOUT_FORMATS: readonly Format[] = ["ndjson", "jsonl", "json", "csv"];
 
-interface FetchFlags {
+interface FetchFlags extends TargetFlags {
   output?: string;
   format?: string;
   paginate?: boolean;
@@ -25,30 +34,24 @@ interface FetchFlags {
   pageSize?: number;
   maxPages?: number;
   maxItems?: number;
+  offsetParam?: string;
+  limitParam?: string;
+  pageParam?: string;
+  cursorParam?: string;
   param: string[];
   header: string[];
-  tokenEnv?: string;
-  auth?: string;
-  timeout?: number;
+  json?: boolean;
   dryRun?: boolean;
   table?: string;
   mode?: "replace" | "append";
   keepPartial?: boolean;
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
-const positiveInt = (name: string) => (value: string) => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0)
-    throw new UsageError(`${name} must be a positive whole number, got "${value}"`);
-  return n;
-};
-
 export function registerFetch(program: Command): void {
-  program
+  const command = program
     .command("fetch")
-    .description("fetch every record of a URL (following pages) as NDJSON, or into a file")
-    .argument("<url>", "absolute URL of the listing")
+    .description("fetch every record of a listing (following pages) as NDJSON, or into a file")
+    .argument("<target>", "an absolute URL, or connector:path (e.g. github:/orgs/nodejs/repos)")
     .option(
       "-o, --output <file>",
       "write to a file, atomically (format from the extension: .parquet .ndjson .jsonl .csv .arrow .json .duckdb)",
@@ -72,32 +75,27 @@ export function registerFetch(program: Command): void {
     .option("--page-size <n>", "records per page", positiveInt("--page-size"))
     .option("--max-pages <n>", "stop after this many pages", positiveInt("--max-pages"))
     .option("--max-items <n>", "stop after this many records", positiveInt("--max-items"))
+    .option("--offset-param <name>", "offset strategy: the offset parameter (default offset)")
+    .option("--limit-param <name>", "the page-size parameter (default limit)")
+    .option("--page-param <name>", "page strategy: the page parameter (default page)")
+    .option("--cursor-param <name>", "cursor strategy: the cursor parameter (default cursor)")
     .option("--param <k=v>", "query parameter (repeatable)", collect, [])
     .option("--header <k:v>", "request header (repeatable)", collect, [])
-    .option("--token-env <NAME>", "read a bearer token from this environment variable (default APIKIT_TOKEN)")
-    .addOption(new Option("--auth <type>", "auth type").choices(["none", "bearer"]))
-    .option("--timeout <ms>", "per-request timeout in ms", positiveInt("--timeout"))
-    .option("--dry-run", "print the request that would be sent, send nothing")
+    .option("--json", "print the summary as JSON on stdout (with -o)")
+    .option("--dry-run", "print the request that would be sent, send nothing");
+  for (const option of targetOptions()) command.addOption(option);
+  command
     .addHelpText(
       "after",
       `
 Examples:
   $ apikit fetch https://api.example.com/v1/items --strategy offset --page-size 100 | jq .id
-  $ apikit fetch https://api.github.com/orgs/nodejs/repos --token-env GITHUB_TOKEN -o repos.parquet
+  $ apikit fetch github:/orgs/nodejs/repos -o repos.parquet          # token from GITHUB_TOKEN, .env, ~/.netrc or the keyring
   $ apikit fetch https://api.example.com/v1/events -o warehouse.duckdb --table events --mode append`,
     )
-    .action(async (url: string, flags: FetchFlags, command: Command) => {
-      const globals = command.optsWithGlobals() as { verbose?: boolean; quiet?: boolean };
-      await runFetch(url, flags, globals);
+    .action(async (target: string, flags: FetchFlags, cmd: Command) => {
+      await runFetch(target, flags, cmd.optsWithGlobals() as Globals);
     });
-}
-
-function parsePairs(values: string[], separator: string, what: string): Array<[string, string]> {
-  return values.map((pair) => {
-    const at = pair.indexOf(separator);
-    if (at <= 0) throw new UsageError(`${what} must look like name${separator}value, got "${pair}"`);
-    return [pair.slice(0, at).trim(), pair.slice(at + 1).trim()];
-  });
 }
 
 function formatOf(flags: FetchFlags): Format {
@@ -110,51 +108,35 @@ function formatOf(flags: FetchFlags): Format {
   );
 }
 
-async function runFetch(
-  target: string,
-  flags: FetchFlags,
-  globals: { verbose?: boolean; quiet?: boolean },
-): Promise<void> {
-  let url: URL;
-  try {
-    url = new URL(target);
-  } catch {
-    throw new UsageError(`"${target}" is not an absolute URL (include http:// or https://)`);
-  }
-  const format = formatOf(flags);
-  if (!flags.output && !STDOUT_FORMATS.includes(format))
-    throw new UsageError(`--format ${format} is binary: write it to a file with -o FILE`);
-  const tokenVar = flags.tokenEnv ?? "APIKIT_TOKEN";
-  const token = process.env[tokenVar];
-  if (flags.tokenEnv && !token)
-    throw new UsageError(`--token-env ${flags.tokenEnv}: that environment variable is empty or not set`);
-  const auth = flags.auth ?? (token ? "bearer" : "none");
-  if (auth === "bearer" && !token) throw new UsageError(`--auth bearer needs a token in $${tokenVar}`);
-
+export function fetchOptionsFrom(flags: FetchFlags): FetchOptions {
   const params: Record<string, string[]> = {};
-  for (const [k, v] of parsePairs(flags.param, "=", "--param")) {
+  for (const [k, v] of parsePairs(flags.param ?? [], "=", "--param")) {
     params[k] ??= [];
     params[k].push(v);
   }
-  const headers = Object.fromEntries(parsePairs(flags.header, ":", "--header"));
-
-  const client = new Apikit({
-    baseUrl: url.origin,
-    ...(auth === "bearer" ? { auth: "bearer" as const, token } : {}),
-    ...(flags.timeout ? { timeout: flags.timeout } : {}),
-    logger: globals.verbose ? consoleLogger("debug") : consoleLogger(globals.quiet ? "error" : "warn"),
-  });
-  const options: FetchOptions = {
+  return {
     params,
-    headers,
+    headers: Object.fromEntries(parsePairs(flags.header ?? [], ":", "--header")),
     ...(flags.paginate !== undefined ? { paginate: flags.paginate } : { paginate: true }),
     ...(flags.strategy ? { strategy: flags.strategy as PaginationStrategy } : {}),
     ...(flags.dataPath ? { dataPath: flags.dataPath } : {}),
     ...(flags.pageSize ? { pageSize: flags.pageSize } : {}),
     ...(flags.maxPages ? { maxPages: flags.maxPages } : {}),
     ...(flags.maxItems ? { maxItems: flags.maxItems } : {}),
+    ...(flags.offsetParam ? { offsetParam: flags.offsetParam } : {}),
+    ...(flags.limitParam ? { limitParam: flags.limitParam } : {}),
+    ...(flags.pageParam ? { pageParam: flags.pageParam } : {}),
+    ...(flags.cursorParam ? { cursorParam: flags.cursorParam } : {}),
   };
-  const path = `${url.pathname}${url.search}`;
+}
+
+async function runFetch(target: string, flags: FetchFlags, globals: Globals): Promise<void> {
+  const format = formatOf(flags);
+  if (!flags.output && !STDOUT_FORMATS.includes(format))
+    throw new UsageError(`--format ${format} is binary: write it to a file with -o FILE`);
+  const options = fetchOptionsFrom(flags);
+  const progress = flags.dryRun ? undefined : new Progress({ quiet: globals.quiet || flags.json });
+  const { client, path } = await openTarget(target, flags, globals, progress?.hooks);
   try {
     if (flags.dryRun) {
       const result = await client.fetchRecords(path, { ...options, dryRun: true });
@@ -171,12 +153,13 @@ async function runFetch(
           keepPartial: flags.keepPartial === true,
         })
       : await toStdout(client, path, options, format);
-    if (!globals.quiet) {
-      const where = flags.output ? ` to ${flags.output} (${format}, ${summary.bytes} bytes)` : "";
-      process.stderr.write(
-        `apikit: ${summary.records} records from ${summary.pages} pages${where}${summary.truncated ? " (stopped at a limit; the API has more)" : ""}\n`,
-      );
-    }
+    const note = summary.truncated ? " (stopped at a limit; the API has more)" : "";
+    const where = flags.output ? ` to ${flags.output} (${format}, ${summary.bytes} bytes)` : "";
+    progress!.finish(where, note);
+    if (flags.json) process.stdout.write(`${JSON.stringify({ ...summary, ...progress!.counts })}\n`);
+  } catch (error) {
+    progress?.abort();
+    throw error;
   } finally {
     await client.close();
   }
@@ -184,14 +167,15 @@ async function runFetch(
 
 /** Streams the pull to stdout, page by page, in a text format. */
 async function toStdout(client: Apikit, path: string, options: FetchOptions, format: Format) {
-  const summary = { records: 0, pages: 0, bytes: 0, truncated: false };
-  const pages = async function* () {
+  let pages = 0;
+  let truncated = false;
+  const source = async function* () {
     for await (const page of client.pages(path, options)) {
-      summary.pages += 1;
-      summary.truncated ||= page.truncated;
+      pages += 1;
+      truncated ||= page.truncated;
       yield page.records;
     }
   };
-  const result = await getWriter(format).write(pages(), process.stdout);
-  return { ...summary, records: result.records, bytes: result.bytes };
+  const result = await getWriter(format).write(source(), process.stdout);
+  return { records: result.records, pages, bytes: result.bytes, truncated };
 }

@@ -3,8 +3,13 @@
 // failures into one clear line and an exit code (0 ok, 1 runtime failure, 2 usage error).
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
+import { registerConfig } from "./config.js";
+import { registerDbt } from "./dbt.js";
+import { registerDemo } from "./demo.js";
 import { registerFetch } from "./fetch.js";
+import { registerInspect } from "./inspect.js";
 import { reportError } from "./report.js";
+import { registerWebhook } from "./webhook.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
   version: string;
@@ -20,6 +25,11 @@ export async function main(argv: string[]): Promise<number> {
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerFetch(program);
+  registerDbt(program);
+  registerDemo(program);
+  registerWebhook(program);
+  registerInspect(program);
+  registerConfig(program);
   try {
     await program.parseAsync(argv);
     return 0;

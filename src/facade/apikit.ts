@@ -10,6 +10,7 @@ import {
   parseConfig,
 } from "../config/index.js";
 import { ApikitError, HttpError, PaginationError } from "../errors.js";
+import { flattenRecord, SchemaBuilder } from "../flatten/index.js";
 import { assertNoGraphQLErrors, RelayPaginator } from "../graphql/index.js";
 import {
   type ApikitDispatcher,
@@ -19,17 +20,21 @@ import {
   type Hooks,
   type Logger,
   Observer,
-  type RateLimitState,
+  RateLimitState,
   type Redactor,
   send,
 } from "../http/index.js";
+import { InspectorResult } from "../inspect/index.js";
 import {
   createPaginator,
+  detectPagination,
   type FetchedPage,
+  locateRecords,
   type Page,
   type PageRequest,
   type Paginator,
   paginate,
+  recordsAt,
 } from "../pagination/index.js";
 import {
   type ArrowTable,
@@ -66,6 +71,16 @@ export interface FetchOptions<T = Record<string, unknown>> extends PaginationOve
   /** GET by default; POST for search endpoints that take a JSON body (see cursorIn: "body"). */
   method?: string;
   body?: Record<string, unknown>;
+  signal?: AbortSignal;
+  timeout?: number;
+  dryRun?: boolean;
+}
+
+export interface InspectOptions {
+  params?: Params;
+  headers?: Record<string, string>;
+  /** Where the records are, when the detector should not guess. */
+  dataPath?: string;
   signal?: AbortSignal;
   timeout?: number;
   dryRun?: boolean;
@@ -298,6 +313,70 @@ export class Apikit implements AsyncDisposable {
     const { sep, ...fetch } = options;
     if (fetch.dryRun) return this.#printDryRun(this.#plan(path, fetch).dryRun);
     return recordsToArrow(await this.fetchRecords<T>(path, fetch as FetchOptions<T>), { sep });
+  }
+
+  // ── inspect ────────────────────────────────────────────────────────────────
+
+  /**
+   * One real request to a listing, and what it says: status, latency, redacted headers, where the
+   * records are, the detected pagination, a schema sample, the rate-limit headroom, and a suggested
+   * config (TypeScript and TOML) that keeps the URL's base path.
+   */
+  inspect(path: string, options: InspectOptions & { dryRun: true }): Promise<DryRunResult>;
+  inspect(path: string, options?: InspectOptions): Promise<InspectorResult>;
+  async inspect(path: string, options: InspectOptions = {}): Promise<InspectorResult | DryRunResult> {
+    const url = this.#url(path, options.params);
+    const { headers } = this.#encode(options.headers, undefined);
+    if (options.dryRun) return this.#printDryRun(this.#describe("GET", url, headers, undefined, false, {}));
+    const response = await this.#send({
+      method: "GET",
+      url,
+      headers,
+      signal: options.signal,
+      timeoutMs: options.timeout,
+    });
+    const location = locateRecords(response.data, options.dataPath);
+    const records = recordsAt(response.data, location);
+    const detected = detectPagination(
+      { status: response.status, headers: response.headers, data: response.data, records },
+      url,
+    );
+    const schema = new SchemaBuilder();
+    for (const record of records) schema.add(flattenRecord(record));
+    const { baseUrl, path: lastPath } = splitBase(url);
+    const paginationParams = new Set(
+      [
+        this.config.pagination.offsetParam,
+        this.config.pagination.limitParam,
+        this.config.pagination.pageParam,
+        this.config.pagination.cursorParam,
+        detected.settings.offsetParam,
+        detected.settings.limitParam,
+        detected.settings.pageParam,
+        detected.settings.cursorParam,
+      ].filter((p): p is string => typeof p === "string"),
+    );
+    const params: Record<string, string> = {};
+    for (const [k, v] of new URL(this.#redactor.redactUrl(url)).searchParams) {
+      if (!paginationParams.has(k)) params[k] = v;
+    }
+    return new InspectorResult({
+      url: this.#redactor.redactUrl(url),
+      status: response.status,
+      latencyMs: response.latencyMs,
+      headers: this.#redactor.redactHeaders(response.headers),
+      contentType: headerText(response.headers["content-type"]),
+      dataPath: location,
+      recordCount: records.length,
+      detectedPagination: detected,
+      rateLimit: RateLimitState.parse(response.headers),
+      schema: schema.toObject(),
+      baseUrl,
+      path: lastPath,
+      params,
+      authType: this.auth.type,
+      name: nameFromHost(url.hostname),
+    });
   }
 
   // ── single requests ────────────────────────────────────────────────────────
@@ -602,6 +681,7 @@ export class Apikit implements AsyncDisposable {
         status: page.status,
         records: records.length,
         totalRecords: total,
+        bytes: page.bytes,
       });
       if (hook) await hook;
       yield { ...page, records: records as T[] };
@@ -721,6 +801,28 @@ function explicitPageParam(url: URL, pagination: PaginationConfig): boolean {
             ? []
             : [pagination.offsetParam, pagination.pageParam, pagination.cursorParam];
   return names.some((n) => url.searchParams.has(n));
+}
+
+/** The URL up to its last path segment (the base to configure), and that segment (the path to fetch). */
+function splitBase(url: URL): { baseUrl: string; path: string } {
+  const segments = url.pathname.split("/").filter((s) => s !== "");
+  const last = segments.pop();
+  return {
+    baseUrl: `${url.origin}${segments.length > 0 ? `/${segments.join("/")}` : ""}`,
+    path: last === undefined ? "/" : `/${last}`,
+  };
+}
+
+/** api.github.com → github; localhost → localhost; 127.0.0.1 → api. */
+function nameFromHost(host: string): string {
+  if (/^[\d.:[\]]+$/.test(host)) return "api";
+  const labels = host.split(".").filter((l) => !["api", "www", "rest"].includes(l));
+  const name = (labels.length >= 2 ? labels[labels.length - 2] : labels[0]) ?? "api";
+  return name.replace(/[^a-z0-9_-]/gi, "_").toLowerCase() || "api";
+}
+
+function headerText(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(", ") : value;
 }
 
 function lowerKeys(headers: Record<string, string>): Record<string, string> {

@@ -6,6 +6,7 @@ export {
   type FetchManySpec,
   type FetchOptions,
   type GraphQLOptions,
+  type InspectOptions,
   type RequestOptions,
 } from "./apikit.js";
 export { type DryRunInfo, DryRunResult } from "./dry-run.js";

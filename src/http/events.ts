@@ -48,6 +48,8 @@ export interface PageEvent {
   status: number;
   records: number;
   totalRecords: number;
+  /** Response body size in bytes. */
+  bytes: number;
 }
 
 type HookResult = void | Promise<void>;

@@ -36,7 +36,7 @@ export function selectSpill(spillPath: string, columns: readonly Column[]): stri
  * stay in the API's order.
  */
 export const DUCKDB_SETTINGS: Record<string, string> = {
-  memory_limit: "256MB",
+  memory_limit: "128MB",
   threads: "1",
   preserve_insertion_order: "true",
 };

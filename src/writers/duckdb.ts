@@ -5,7 +5,7 @@
 // "append" adds the new columns first and inserts by name, and other tables are left alone. A failure
 // rolls back, so an existing database never ends up half-written.
 import { existsSync, statSync } from "node:fs";
-import { rename, rm } from "node:fs/promises";
+import { link, rename, rm } from "node:fs/promises";
 import type { Writable } from "node:stream";
 import { OutputError } from "../errors.js";
 import { loadDuckDB } from "./backends.js";
@@ -58,7 +58,17 @@ export async function mergeDatabase(
   table: string,
   mode: "replace" | "append",
 ): Promise<void> {
-  if (!existsSync(to)) {
+  // A missing target becomes the fresh file. link() fails when the name exists, so two writers that
+  // both saw no file cannot both win: the loser merges into the winner's file below.
+  if (!existsSync(`${from}.wal`)) {
+    try {
+      await link(from, to);
+      await rm(from, { force: true });
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+  } else if (!existsSync(to)) {
     await moveDatabase(from, to);
     return;
   }

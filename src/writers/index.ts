@@ -8,6 +8,7 @@ import { JsonLinesWriter } from "./json-lines.js";
 import { ParquetWriter } from "./parquet.js";
 import { FORMATS, type Format, type Writer } from "./types.js";
 
+export { batchesOf } from "./batches.js";
 export { csvField } from "./csv.js";
 export { siblingPath } from "./destination.js";
 export { mergeDatabase, moveDatabase, removeDatabase } from "./duckdb.js";

@@ -1,31 +1,15 @@
 // Drives the built binary as a user would: spawn it, read stdout, stderr, files and exit codes.
-import { spawn } from "node:child_process";
 import { mkdtemp, readdir, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runApikit } from "../support/cli.js";
 import { json, makeRecords, startServer, type TestServer } from "../support/server.js";
 import { duckQuery, readDuckTable } from "../writers/support.js";
 
-const BIN = join(import.meta.dirname, "../../dist/cli/main.js");
 const ALL = makeRecords(120);
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function apikit(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? "", ...env } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d));
-    child.stderr.on("data", (d: Buffer) => (stderr += d));
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const apikit = (args: string[], env: Record<string, string> = {}) => runApikit(args, { env });
 
 let server: TestServer;
 beforeAll(async () => {

@@ -1,0 +1,165 @@
+// What a command talks to: an absolute URL (`https://api.example.com/v1/items`) or a connector and a
+// path (`github:/orgs/nodejs/repos`, a built-in or a saved one). Secrets come from the environment,
+// .env, ~/.netrc or the keyring, never from argv.
+import { Option } from "commander";
+import {
+  Apikit,
+  type ApikitOptions,
+  consoleLogger,
+  type Hooks,
+  type Logger,
+  resolveCredential,
+} from "../index.js";
+import { UsageError } from "./report.js";
+
+export interface TargetFlags {
+  tokenEnv?: string;
+  auth?: string;
+  username?: string;
+  apiKeyHeader?: string;
+  apiKeyParam?: string;
+  option?: string[];
+  timeout?: number;
+}
+
+export interface Globals {
+  verbose?: boolean;
+  quiet?: boolean;
+}
+
+export interface Target {
+  client: Apikit;
+  /** Path (and query) to request, relative to the client's base URL. */
+  path: string;
+  /** "url" or the connector's name. */
+  source: string;
+}
+
+export const collect = (value: string, previous: string[]) => [...previous, value];
+
+export const positiveInt = (name: string) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new UsageError(`${name} must be a positive whole number, got "${value}"`);
+  return n;
+};
+
+export function parsePairs(values: string[], separator: string, what: string): Array<[string, string]> {
+  return values.map((pair) => {
+    const at = pair.indexOf(separator);
+    if (at <= 0) throw new UsageError(`${what} must look like name${separator}value, got "${pair}"`);
+    return [pair.slice(0, at).trim(), pair.slice(at + 1).trim()];
+  });
+}
+
+/** The options every command that talks to an API shares. */
+export function targetOptions(): Option[] {
+  return [
+    new Option(
+      "--token-env <NAME>",
+      "environment variable holding the token/key/password (default: APIKIT_TOKEN, .env, ~/.netrc)",
+    ),
+    new Option("--auth <type>", "auth type for a URL target").choices(["none", "bearer", "apikey", "basic"]),
+    new Option("--username <name>", "basic auth user (the password comes from --token-env)"),
+    new Option("--api-key-header <name>", "apikey auth: header carrying the key (default X-API-Key)"),
+    new Option("--api-key-param <name>", "apikey auth: query parameter carrying the key"),
+    new Option("--option <k=v>", "connector option, e.g. storeDomain=mystore (repeatable)")
+      .argParser(collect)
+      .default([]),
+    new Option("--timeout <ms>", "per-request timeout in ms").argParser(positiveInt("--timeout")),
+  ];
+}
+
+export function loggerFor(globals: Globals): Logger {
+  return globals.verbose ? consoleLogger("debug") : consoleLogger(globals.quiet ? "error" : "warn");
+}
+
+const CONNECTOR_TARGET = /^([a-z0-9][a-z0-9_-]*):(\/.*)?$/i;
+
+export async function openTarget(
+  target: string,
+  flags: TargetFlags,
+  globals: Globals,
+  hooks: Hooks = {},
+): Promise<Target> {
+  const logger = loggerFor(globals);
+  let secret: string | undefined;
+  if (flags.tokenEnv) {
+    secret = process.env[flags.tokenEnv];
+    if (!secret)
+      throw new UsageError(`--token-env ${flags.tokenEnv}: that environment variable is empty or not set`);
+  }
+  const connector = CONNECTOR_TARGET.exec(target);
+  if (connector && !/^https?$/i.test(connector[1]!)) {
+    const [, name, path] = connector;
+    const options = Object.fromEntries(parsePairs(flags.option ?? [], "=", "--option"));
+    const client = await Apikit.fromName(name!, {
+      options,
+      logger,
+      hooks,
+      ...(flags.timeout ? { timeout: flags.timeout } : {}),
+      // --token-env fills whichever secret the connector needs (token, key, password or client secret).
+      ...(secret ? { token: secret, apiKey: secret, password: secret, clientSecret: secret } : {}),
+      ...(flags.username ? { username: flags.username } : {}),
+    });
+    return { client, path: path ?? "/", source: name! };
+  }
+  let url: URL;
+  try {
+    url = new URL(target);
+    if (!/^https?:$/.test(url.protocol)) throw new Error("not http");
+  } catch {
+    throw new UsageError(
+      `"${target}" is neither an absolute http(s) URL nor connector:path (e.g. github:/orgs/nodejs/repos)`,
+    );
+  }
+  const auth = flags.auth ?? (secret ? "bearer" : undefined);
+  let options: Partial<ApikitOptions> = {};
+  if (auth === undefined) {
+    // Nothing said: a token from APIKIT_TOKEN, .env or ~/.netrc (machine <host>) makes it bearer.
+    const found = await resolveCredential({ field: "token", host: url.hostname }, { logger });
+    if (found) options = { auth: "bearer", token: found.value };
+  } else if (auth !== "none") {
+    if (!secret) {
+      const found = await resolveCredential(
+        { field: auth === "apikey" ? "apiKey" : auth === "basic" ? "password" : "token", host: url.hostname },
+        { logger },
+      );
+      secret = found?.value;
+    }
+    if (!secret)
+      throw new UsageError(`--auth ${auth} needs a secret: pass --token-env NAME (or set APIKIT_TOKEN)`);
+    options = {
+      ...secretFor(auth, secret, flags.username),
+      ...(flags.apiKeyHeader ? { apiKeyHeader: flags.apiKeyHeader } : {}),
+      ...(flags.apiKeyParam ? { apiKeyQueryParam: flags.apiKeyParam } : {}),
+    };
+  }
+  const client = new Apikit({
+    baseUrl: url.origin,
+    ...options,
+    ...(flags.timeout ? { timeout: flags.timeout } : {}),
+    logger,
+    hooks,
+  });
+  return { client, path: `${url.pathname}${url.search}`, source: "url" };
+}
+
+function secretFor(
+  auth: string | undefined,
+  secret: string,
+  username: string | undefined,
+): Partial<ApikitOptions> {
+  switch (auth) {
+    case "apikey":
+      return { auth: "apikey", apiKey: secret };
+    case "basic":
+      if (!username)
+        throw new UsageError("--auth basic needs --username (the password comes from --token-env)");
+      return { auth: "basic", username, password: secret };
+    case undefined:
+      return { token: secret };
+    default:
+      return { auth: "bearer", token: secret };
+  }
+}

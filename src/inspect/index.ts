@@ -1,0 +1,1 @@
+export { type InspectorInfo, InspectorResult } from "./result.js";

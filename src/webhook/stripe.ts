@@ -1,0 +1,65 @@
+// Stripe's scheme: `Stripe-Signature: t=<unix seconds>,v1=<hex>[,v1=<hex>...]`, HMAC-SHA256 of
+// `${t}.` + raw body; a timestamp outside the tolerance is stale or replayed and is rejected.
+import { ConfigError, WebhookSignatureError } from "../errors.js";
+import {
+  decodeSignature,
+  digestMatches,
+  headerValue,
+  hmacDigest,
+  requireSecret,
+  type WebhookHeaders,
+  type WebhookValidator,
+} from "./validator.js";
+
+export interface StripeValidatorOptions {
+  /** How far the signed timestamp may be from now, either way. Default 300 (Stripe's own default). */
+  toleranceSeconds?: number;
+}
+
+export class StripeWebhookValidator implements WebhookValidator {
+  readonly provider = "stripe";
+  readonly signatureHeaders = ["stripe-signature"] as const;
+  readonly toleranceSeconds: number;
+  readonly #secret: string;
+
+  constructor(secret: string, options: StripeValidatorOptions = {}) {
+    this.#secret = requireSecret(secret, "StripeWebhookValidator");
+    const tolerance = options.toleranceSeconds ?? 300;
+    if (!(tolerance > 0)) {
+      throw new ConfigError("StripeWebhookValidator: toleranceSeconds must be a positive number", [
+        { path: "toleranceSeconds", message: `must be > 0, got ${tolerance}` },
+      ]);
+    }
+    this.toleranceSeconds = tolerance;
+  }
+
+  validate(body: Uint8Array, headers: WebhookHeaders, nowMs: number = Date.now()): void {
+    const header = headerValue(headers, "stripe-signature");
+    if (!header) throw new WebhookSignatureError("missing Stripe-Signature header");
+    let timestamp: string | undefined;
+    const candidates: string[] = [];
+    for (const part of header.split(",")) {
+      const at = part.indexOf("=");
+      if (at <= 0) continue;
+      const key = part.slice(0, at).trim();
+      if (key === "t") timestamp = part.slice(at + 1).trim();
+      else if (key === "v1") candidates.push(part.slice(at + 1));
+    }
+    if (timestamp === undefined || !/^\d{1,12}$/.test(timestamp)) {
+      throw new WebhookSignatureError("Stripe-Signature has no valid timestamp (t=)");
+    }
+    if (candidates.length === 0) throw new WebhookSignatureError("Stripe-Signature has no v1 signature");
+    const expected = hmacDigest("sha256", this.#secret, `${timestamp}.`, body);
+    if (!candidates.some((c) => digestMatches(expected, decodeSignature(c, "hex")))) {
+      throw new WebhookSignatureError("no v1 signature matches the payload");
+    }
+    const ageSeconds = nowMs / 1000 - Number(timestamp);
+    if (Math.abs(ageSeconds) > this.toleranceSeconds) {
+      const when =
+        ageSeconds > 0 ? `${Math.round(ageSeconds)} s old` : `${Math.round(-ageSeconds)} s in the future`;
+      throw new WebhookSignatureError(
+        `timestamp is ${when}, outside the ${this.toleranceSeconds} s tolerance (stale or replayed)`,
+      );
+    }
+  }
+}

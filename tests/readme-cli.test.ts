@@ -1,0 +1,79 @@
+// README's command-line examples must run: each line of the `cli-examples` block is run with the
+// built binary against `apikit demo --serve`, in a temp folder, and must exit 0.
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const BIN = join(import.meta.dirname, "../dist/cli/main.js");
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((ok) => server.close(() => ok()));
+  return port;
+}
+
+function run(line: string, cwd: string, env: Record<string, string>) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn("bash", ["-c", line], { cwd, env });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d));
+    child.stderr.on("data", (d: Buffer) => (stderr += d));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe("README command-line examples", () => {
+  it("run against the demo API, every one exiting 0", async () => {
+    const readme = await readFile(join(import.meta.dirname, "../README.md"), "utf8");
+    const block = /<!-- cli-examples -->\s*```bash\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(block).toBeDefined();
+    const port = String(await freePort());
+    const cwd = await mkdtemp(join(tmpdir(), "apikit-readme-"));
+    const env = {
+      PATH: process.env.PATH ?? "",
+      HOME: cwd,
+      APIKIT_CONFIG_PATH: join(cwd, "config.toml"),
+    };
+    const apikit = `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)}`;
+    const lines = block!
+      .split("\n")
+      .map((l) => l.replace(/\s+#.*$/, "").trim())
+      .filter((l) => l !== "" && !l.startsWith("#"))
+      .map((l) => l.replaceAll("8377", port).replaceAll("npx apikit", apikit));
+    const [serveLine, ...commands] = lines;
+    expect(serveLine).toMatch(/demo --serve --port \d+ &$/);
+    const server = spawn("bash", ["-c", serveLine!.replace(/ &$/, "")], { cwd, env, detached: true });
+    try {
+      let ready = "";
+      server.stderr.on("data", (d: Buffer) => (ready += d));
+      for (let i = 0; i < 100 && !ready.includes("serving the sample API"); i++)
+        await new Promise((r) => setTimeout(r, 50));
+      expect(ready).toContain(`http://127.0.0.1:${port}`);
+      const results: Array<{ line: string; code: number | null; stderr: string }> = [];
+      for (const line of commands.filter((l) => !l.startsWith("kill "))) {
+        const r = await run(line, cwd, env);
+        results.push({ line, code: r.code, stderr: r.stderr.slice(0, 300) });
+      }
+      expect(results.filter((r) => r.code !== 0)).toEqual([]);
+      expect(results.length).toBeGreaterThanOrEqual(12);
+    } finally {
+      process.kill(-server.pid!, "SIGTERM");
+    }
+    expect(existsSync(join(cwd, "orders.parquet"))).toBe(true);
+    expect(existsSync(join(cwd, "shop.duckdb"))).toBe(true);
+    expect((await readFile(join(cwd, "events.csv"), "utf8")).split("\n")[0]).toContain("id");
+    expect(existsSync(join(cwd, "analytics", "seeds", "demo_users.csv"))).toBe(true);
+    expect(existsSync(join(cwd, "analytics", "models", "sources.yml"))).toBe(true);
+  });
+});
