@@ -129,8 +129,9 @@ describe("listing and lookup", () => {
 
   it("names close matches for an unknown connector", async () => {
     await manager().addConnector("github", { baseUrl: "https://api.github.com" });
-    for (const attempt of [manager().getApiConfig("githb"), manager().removeConnector("githb")]) {
-      const error = await rejection(attempt);
+    // Thunks: a second promise created up front could reject while the first is awaited (unhandled).
+    for (const attempt of [() => manager().getApiConfig("githb"), () => manager().removeConnector("githb")]) {
+      const error = await rejection(attempt());
       expect(error).toBeInstanceOf(ConnectorNotFoundError);
       expect((error as ConnectorNotFoundError).suggestions).toEqual(["github"]);
       expect(error.message).toContain("Did you mean: github?");
@@ -233,8 +234,8 @@ describe("errors", () => {
     await writeConfig(
       '[connectors.api]\nbaseUrl = "https://a.test"\ntimeout = -5\n\n[connectors.api.pagination]\nstrategy = "sideways"\n',
     );
-    for (const attempt of [manager().getApiConfig("api"), manager().getConnector("api")]) {
-      const error = (await rejection(attempt)) as ConfigError;
+    for (const attempt of [() => manager().getApiConfig("api"), () => manager().getConnector("api")]) {
+      const error = (await rejection(attempt())) as ConfigError;
       expect(error).toBeInstanceOf(ConfigError);
       expect(error.message).toContain('connector "api"');
       expect(error.issues.map((i) => i.path)).toEqual(
