@@ -110,6 +110,8 @@ export const ApiConfig = z.strictObject({
   /** Hold requests when the server says this many requests or fewer remain in the window. */
   rateLimitThreshold: z.int().min(0).default(0),
   maxRedirects: z.int().min(0).max(20).default(5),
+  /** Requests of this client in flight at once (parallel pages, read-ahead, fetchMany). Adaptive below it. */
+  concurrency: z.int().min(1).max(64).default(4),
   /** Keep-alive connections per origin. */
   connections: z.int().positive().default(16),
   userAgent: z.string().optional(),

@@ -24,6 +24,7 @@ import {
   type Redactor,
   send,
 } from "../http/index.js";
+import { AdaptiveLimiter } from "../http/limiter.js";
 import { InspectorResult } from "../inspect/index.js";
 import {
   createPaginator,
@@ -74,6 +75,11 @@ export interface FetchOptions<T = Record<string, unknown>> extends PaginationOve
   signal?: AbortSignal;
   timeout?: number;
   dryRun?: boolean;
+  /**
+   * Pages of this listing in flight at once (offset and page listings; cursor and Link ones are
+   * sequential by nature). Default: the client's `concurrency` (4), never above it.
+   */
+  concurrency?: number;
 }
 
 export interface InspectOptions {
@@ -136,11 +142,26 @@ export class Apikit implements AsyncDisposable {
   readonly #observer: Observer;
   readonly #redactor: Redactor;
   readonly #baseHeaders: Record<string, string>;
+  readonly #limiter: AdaptiveLimiter;
 
   constructor(options: ApikitOptions) {
     this.config = normalizeOptions(options);
     this.logger = options.logger ?? defaultLogger();
-    const hooks: Hooks = options.hooks ?? {};
+    const userHooks: Hooks = options.hooks ?? {};
+    this.#limiter = new AdaptiveLimiter(this.config.concurrency);
+    // The budget listens to the transport too: a 429 or a rate-limit wait halves it.
+    const limiter = this.#limiter;
+    const hooks: Hooks = {
+      ...userHooks,
+      onRetry(event) {
+        if (event.status === 429) limiter.throttle();
+        return userHooks.onRetry?.call(userHooks, event);
+      },
+      onRateLimit(event) {
+        limiter.throttle();
+        return userHooks.onRateLimit?.call(userHooks, event);
+      },
+    };
     this.auth = createAuthStrategy(this.config.auth);
     this.#observer = new Observer(this.logger, hooks);
     this.#redactor = createRedactor({
@@ -180,6 +201,11 @@ export class Apikit implements AsyncDisposable {
    */
   static async fromName(name: string, overrides: FromNameOptions = {}): Promise<Apikit> {
     return new Apikit(await resolveNamed(name, overrides));
+  }
+
+  /** The client-wide request budget: the configured maximum, the adaptive limit now, and requests in flight. */
+  get concurrency(): { max: number; limit: number; active: number } {
+    return { max: this.#limiter.max, limit: this.#limiter.limit, active: this.#limiter.active };
   }
 
   /** The server's rate-limit headroom as last reported. */
@@ -626,7 +652,10 @@ export class Apikit implements AsyncDisposable {
   async *#run<T>(
     paginator: Paginator,
     request: PageRequest,
-    options: Pick<FetchOptions<T>, "headers" | "signal" | "timeout" | "maxPages" | "maxItems"> &
+    options: Pick<
+      FetchOptions<T>,
+      "headers" | "signal" | "timeout" | "maxPages" | "maxItems" | "concurrency"
+    > &
       RecordOptions<T>,
     how: { dataPath?: string | undefined; extract?: (data: unknown) => unknown[]; graphql?: boolean },
     invalid: InvalidRecord[] = [],
@@ -664,6 +693,7 @@ export class Apikit implements AsyncDisposable {
       maxPages: options.maxPages,
       maxItems: options.maxItems,
       logger: this.logger,
+      concurrency: () => Math.min(options.concurrency ?? this.config.concurrency, this.#limiter.limit),
     })) {
       let records = page.records;
       if (steps) {
@@ -690,7 +720,13 @@ export class Apikit implements AsyncDisposable {
 
   async #send(request: Parameters<typeof send>[2]) {
     try {
-      return await send(this.dispatcher, this.#redactor, request);
+      const response = await this.#limiter.run(() => send(this.dispatcher, this.#redactor, request));
+      // Headroom nearly spent (≤ 10 % left): fewer requests in flight until it recovers.
+      const { limit, remaining } = this.dispatcher.rateLimitState.headroom;
+      if (limit !== undefined && remaining !== undefined && remaining <= limit * 0.1)
+        this.#limiter.throttle();
+      else this.#limiter.healthy();
+      return response;
     } catch (error) {
       if (error instanceof HttpError) {
         this.logger.debug(error.message);

@@ -43,6 +43,8 @@ export interface ApikitOptions {
   rateLimitThreshold?: number;
   maxRedirects?: number;
   connections?: number;
+  /** Requests of this client in flight at once: parallel pages, read-ahead and fetchMany share it. Default 4. */
+  concurrency?: number;
   userAgent?: string;
   logger?: Logger;
   hooks?: Hooks;

@@ -26,6 +26,10 @@ export class AutoPaginator implements Paginator {
     return request;
   }
 
+  predict(request: PageRequest, count: number): PageRequest[] {
+    return this.#delegate?.predict?.(request, count) ?? [];
+  }
+
   next(response: PageResponse, request: PageRequest): PageRequest | null {
     if (this.#delegate) return this.#delegate.next(response, request);
     const detected = detectPagination(response, request.url);

@@ -38,6 +38,11 @@ export interface LoopOptions {
   maxPages?: number | undefined;
   maxItems?: number | undefined;
   logger?: Logger | undefined;
+  /**
+   * Pages in flight at once: the next one plus what the paginator predicts (offset and page listings).
+   * A function, so an adaptive budget can shrink it while the pull runs. Default 1 (read-ahead only).
+   */
+  concurrency?: number | (() => number) | undefined;
 }
 
 export async function* paginate(options: LoopOptions): AsyncGenerator<Page> {
@@ -52,6 +57,13 @@ export async function* paginate(options: LoopOptions): AsyncGenerator<Page> {
   // producing page N+1. Never past a limit, a loop error or the last page, so no extra request is
   // made on a pull that runs to its end; a consumer that stops early may leave one in flight.
   let ahead: Promise<Settled> | undefined;
+  // Predicted pages already asked for, by request; used only when next() asks for exactly that one.
+  const prefetched = new Map<string, Promise<Settled>>();
+  let misses = 0;
+  const window = () => {
+    const c = typeof options.concurrency === "function" ? options.concurrency() : (options.concurrency ?? 1);
+    return Math.max(1, Math.floor(c));
+  };
   while (request) {
     const fetched = ahead ? unwrap(await ahead) : await fetchPage(request);
     ahead = undefined;
@@ -117,7 +129,25 @@ export async function* paginate(options: LoopOptions): AsyncGenerator<Page> {
         `stopped at ${maxItems !== undefined && items >= maxItems ? `maxItems (${maxItems})` : `maxPages (${maxPages})`} after ${index + 1} pages and ${items} records; the API has more`,
       );
     }
-    if (!limited && !loopError && next !== null) ahead = settle(fetchPage(next));
+    if (!limited && !loopError && next !== null) {
+      const key = requestKey(next);
+      const hit = prefetched.get(key);
+      if (hit) prefetched.delete(key);
+      else if (prefetched.size > 0) {
+        // The listing did not go as predicted (a short page, a changed total): drop the guesses, and
+        // after two such misses stop guessing for this pull.
+        prefetched.clear();
+        misses += 1;
+      }
+      ahead = hit ?? settle(fetchPage(next));
+      const room = Math.min(window() - 1, pagesLeft(maxPages, index + 2));
+      if (paginator.predict && room > 0 && misses < 2) {
+        for (const guess of paginator.predict(next, room)) {
+          const k = requestKey(guess);
+          if (!prefetched.has(k)) prefetched.set(k, settle(fetchPage(guess)));
+        }
+      }
+    }
     yield {
       records,
       index,
@@ -157,4 +187,17 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 function arrayKeys(data: unknown): string[] {
   return isObject(data) ? Object.keys(data).filter((k) => Array.isArray(data[k])) : [];
+}
+
+function requestKey(request: PageRequest): string {
+  const body =
+    request.body === undefined
+      ? ""
+      : JSON.stringify(request.body, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
+  return `${request.method} ${request.url.href} ${body}`;
+}
+
+/** Pages still allowed after `used` ones, under maxPages. */
+function pagesLeft(maxPages: number | undefined, used: number): number {
+  return maxPages === undefined ? Number.POSITIVE_INFINITY : Math.max(0, maxPages - used);
 }

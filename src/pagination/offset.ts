@@ -15,6 +15,9 @@ export class OffsetPaginator implements Paginator {
   #offset = 0;
   #items = 0;
   #lastLimit = 0;
+  /** Records per page as the server actually sends them (it may cap what we ask for). */
+  #step = 0;
+  #total: number | undefined;
 
   constructor(private readonly config: ResolvedPagination) {}
 
@@ -27,10 +30,34 @@ export class OffsetPaginator implements Paginator {
     this.#items += received;
     if (received === 0) return null;
     this.#offset += received;
+    this.#step = received;
     const total = readTotal(response, this.config.totalPath);
+    this.#total = total;
     if (total !== undefined && this.#offset >= total) return null;
     if (this.config.stopOnShortPage && received < this.#lastLimit) return null;
     return this.#at(request, this.#offset);
+  }
+
+  predict(request: PageRequest, count: number): PageRequest[] {
+    const out: PageRequest[] = [];
+    const step = this.#step || this.#lastLimit;
+    const pageSize = this.config.pageSize ?? (this.#lastLimit || DEFAULT_PAGE_SIZE);
+    // Without a known total every guess past the end is a wasted request: read one page ahead only.
+    if (step <= 0 || this.#total === undefined) return out;
+    for (let i = 1; i <= count; i++) {
+      const offset = this.#offset + step * i;
+      if (this.#total !== undefined && offset >= this.#total) break;
+      // The same limit #at() will ask for then, maxItems included.
+      const items = this.#items + step * i;
+      const limit =
+        this.config.maxItems === undefined ? pageSize : Math.min(pageSize, this.config.maxItems - items);
+      if (limit <= 0) break;
+      const next = cloneRequest(request);
+      next.url.searchParams.set(this.config.offsetParam, String(offset));
+      next.url.searchParams.set(this.config.limitParam, String(limit));
+      out.push(next);
+    }
+    return out;
   }
 
   /** Resumes after a first page that was sent without pagination parameters (auto-detection). */

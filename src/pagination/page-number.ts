@@ -17,6 +17,9 @@ export class PagePaginator implements Paginator {
   #page: number;
   #items = 0;
   #sendSize = true;
+  #lastPage: number | undefined;
+  #total: number | undefined;
+  #received = 0;
 
   constructor(private readonly config: ResolvedPagination) {
     this.#page = config.startPage;
@@ -30,19 +33,39 @@ export class PagePaginator implements Paginator {
     const received = response.records.length;
     this.#items += received;
     if (received === 0) return null;
+    this.#received = received;
     if (this.config.totalPagesPath) {
       const totalPages = toNumber(getPath(response.data, this.config.totalPagesPath));
       // Pages count from startPage; with startPage 0 the last page is totalPages - 1.
       const lastPage =
         totalPages === undefined ? undefined : totalPages - 1 + Math.min(this.config.startPage, 1);
+      this.#lastPage = lastPage;
       if (lastPage !== undefined && this.#page >= lastPage) return null;
     }
     const total = readTotal(response, this.config.totalPath);
+    this.#total = total;
     if (total !== undefined && this.#items >= total) return null;
     const asked = this.config.pageSize ?? DEFAULT_PAGE_SIZE;
     if (this.config.stopOnShortPage && received < asked) return null;
     this.#page += 1;
     return this.#at(request);
+  }
+
+  predict(request: PageRequest, count: number): PageRequest[] {
+    const out: PageRequest[] = [];
+    const size = this.#received || this.config.pageSize || DEFAULT_PAGE_SIZE;
+    // Without a known end every guess past it is a wasted request: read one page ahead only.
+    if (this.#lastPage === undefined && this.#total === undefined) return out;
+    for (let i = 1; i <= count; i++) {
+      const page = this.#page + i;
+      if (this.#lastPage !== undefined && page > this.#lastPage) break;
+      // Pages before `page` hold #items + size * i records if full; none is needed past the total.
+      if (this.#total !== undefined && this.#items + size * i >= this.#total) break;
+      const next = cloneRequest(request);
+      next.url.searchParams.set(this.config.pageParam, String(page));
+      out.push(next);
+    }
+    return out;
   }
 
   /** Resumes after a first page sent without parameters: that page was `page`, and no size was asked. */

@@ -25,6 +25,13 @@ export interface Paginator {
   first(request: PageRequest): PageRequest;
   /** The next request after `response` (the answer to `request`), or null when the listing is complete. */
   next(response: PageResponse, request: PageRequest): PageRequest | null;
+  /**
+   * The requests that would follow `request` (the one next() just returned) if every page came back
+   * full, at most `count`, and none past the total (none at all while the total is unknown). For fetching pages in parallel: the loop only
+   * uses a prefetched page when it is exactly the request next() asks for, so a wrong guess costs a
+   * request, never a record.
+   */
+  predict?(request: PageRequest, count: number): PageRequest[];
 }
 
 /** Pagination settings after defaults, plus the limits the loop enforces. */

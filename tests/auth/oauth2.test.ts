@@ -119,7 +119,8 @@ describe("oauth2 client credentials", () => {
 
   it("on a 401 renews once and retries once, a single renewal for concurrent 401s", async () => {
     const api = await protectedApi();
-    const c = client(api.url, oauthOptions());
+    // All eight at once: the client's request budget must not serialise them.
+    const c = client(api.url, oauthOptions({ concurrency: 8 }));
     await c.get("/warm");
     revoked.add(issued[0]!);
     const results = await Promise.all(

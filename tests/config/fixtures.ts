@@ -44,6 +44,7 @@ export const EVERY_FIELD: Omit<ApiConfigInput, "auth"> = {
   rateLimitThreshold: 3,
   maxRedirects: 2,
   connections: 4,
+  concurrency: 6,
   userAgent: "apikit-tests/1.0",
 };
 
