@@ -81,6 +81,7 @@ export {
   type FileOutputResult,
   type FromNameOptions,
   type GraphQLOptions,
+  type IncrementalOptions,
   type InspectOptions,
   type InvalidRecord,
   type OnInvalid,

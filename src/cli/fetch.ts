@@ -45,6 +45,12 @@ interface FetchFlags extends TargetFlags {
   table?: string;
   mode?: "replace" | "append";
   keepPartial?: boolean;
+  checkpoint?: string;
+  sinceField?: string;
+  sinceParam: string;
+  sinceInitial?: string;
+  state?: string;
+  lookback?: number;
 }
 
 export function registerFetch(program: Command): void {
@@ -68,6 +74,19 @@ export function registerFetch(program: Command): void {
         .default("replace"),
     )
     .option("--keep-partial", "if the pull fails, keep the records fetched so far in <file>.partial")
+    .option(
+      "--checkpoint <file>",
+      "with -o: save progress after each page; run the same command again to resume",
+    )
+    .option("--since-field <path>", "incremental: the field that grows with each change (e.g. updated_at)")
+    .option("--since-param <name>", "incremental: query parameter carrying the last value", "since")
+    .option("--since-initial <value>", "incremental: the value for the very first run")
+    .option("--state <file>", "incremental: where the last value is kept between runs")
+    .option(
+      "--lookback <n>",
+      "incremental: re-read this window before the last value (seconds, or units)",
+      positiveInt("--lookback"),
+    )
     .option("--paginate", "follow pages (auto-detected unless --strategy is given)")
     .option("--no-paginate", "fetch only the first page")
     .addOption(new Option("--strategy <name>", "pagination strategy").choices(PaginationStrategy.options))
@@ -91,7 +110,9 @@ export function registerFetch(program: Command): void {
 Examples:
   $ apikit fetch https://api.example.com/v1/items --strategy offset --page-size 100 | jq .id
   $ apikit fetch github:/orgs/nodejs/repos -o repos.parquet          # token from GITHUB_TOKEN, .env, ~/.netrc or the keyring
-  $ apikit fetch https://api.example.com/v1/events -o warehouse.duckdb --table events --mode append`,
+  $ apikit fetch https://api.example.com/v1/events -o warehouse.duckdb --table events --mode append
+  $ apikit fetch https://api.example.com/v1/orders -o orders.parquet --checkpoint orders.state.json   # resumable
+  $ apikit fetch https://api.example.com/v1/orders --since-field updated_at --state orders.since.json -o changes.ndjson`,
     )
     .action(async (target: string, flags: FetchFlags, cmd: Command) => {
       await runFetch(target, flags, cmd.optsWithGlobals() as Globals);
@@ -106,6 +127,19 @@ function formatOf(flags: FetchFlags): Format {
   throw new UsageError(
     `cannot tell the format of "${flags.output}" from its extension; use one of .${FORMATS.join(" .")} or --format`,
   );
+}
+
+function incrementalFrom(flags: FetchFlags): FetchOptions["incremental"] {
+  if (!flags.sinceField && !flags.state) return undefined;
+  if (!flags.sinceField || !flags.state)
+    throw new UsageError("incremental pulls need both --since-field and --state");
+  return {
+    cursorField: flags.sinceField,
+    param: flags.sinceParam,
+    stateFile: flags.state,
+    ...(flags.sinceInitial !== undefined ? { initialValue: flags.sinceInitial } : {}),
+    ...(flags.lookback !== undefined ? { lookback: flags.lookback } : {}),
+  };
 }
 
 export function fetchOptionsFrom(flags: FetchFlags): FetchOptions {
@@ -127,11 +161,13 @@ export function fetchOptionsFrom(flags: FetchFlags): FetchOptions {
     ...(flags.limitParam ? { limitParam: flags.limitParam } : {}),
     ...(flags.pageParam ? { pageParam: flags.pageParam } : {}),
     ...(flags.cursorParam ? { cursorParam: flags.cursorParam } : {}),
+    ...(incrementalFrom(flags) ? { incremental: incrementalFrom(flags) } : {}),
   };
 }
 
 async function runFetch(target: string, flags: FetchFlags, globals: Globals): Promise<void> {
   const format = formatOf(flags);
+  if (flags.checkpoint && !flags.output) throw new UsageError("--checkpoint needs -o FILE");
   if (!flags.output && !STDOUT_FORMATS.includes(format))
     throw new UsageError(`--format ${format} is binary: write it to a file with -o FILE`);
   const options = fetchOptionsFrom(flags);
@@ -151,6 +187,7 @@ async function runFetch(target: string, flags: FetchFlags, globals: Globals): Pr
           table: flags.table,
           mode: flags.mode,
           keepPartial: flags.keepPartial === true,
+          ...(flags.checkpoint ? { checkpoint: flags.checkpoint } : {}),
         })
       : await toStdout(client, path, options, format);
     const note = summary.truncated ? " (stopped at a limit; the API has more)" : "";

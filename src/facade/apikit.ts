@@ -9,8 +9,8 @@ import {
   type PaginationConfigInput,
   parseConfig,
 } from "../config/index.js";
-import { ApikitError, HttpError, PaginationError } from "../errors.js";
-import { flattenRecord, SchemaBuilder } from "../flatten/index.js";
+import { ApikitError, ConfigError, HttpError, PaginationError } from "../errors.js";
+import { flattenRecord, SchemaBuilder, toJson } from "../flatten/index.js";
 import { assertNoGraphQLErrors, RelayPaginator } from "../graphql/index.js";
 import {
   type ApikitDispatcher,
@@ -27,6 +27,7 @@ import {
 import { AdaptiveLimiter } from "../http/limiter.js";
 import { InspectorResult } from "../inspect/index.js";
 import {
+  AutoPaginator,
   createPaginator,
   detectPagination,
   type FetchedPage,
@@ -35,6 +36,7 @@ import {
   type PageRequest,
   type Paginator,
   paginate,
+  type ResumePoint,
   recordsAt,
 } from "../pagination/index.js";
 import {
@@ -44,8 +46,10 @@ import {
   recordsToArrow,
   recordsToPolars,
 } from "../writers/index.js";
+import { writeResumable } from "./checkpoint.js";
 import { DryRunResult } from "./dry-run.js";
 import { type FromNameOptions, resolveNamed } from "./from-name.js";
+import { type IncrementalOptions, IncrementalState } from "./incremental.js";
 import { type ApikitOptions, normalizeOptions } from "./options.js";
 import { compileRecordSteps, type InvalidRecord, type RecordOptions } from "./record-ops.js";
 import { type FileOutputOptions, type FileOutputResult, resolveFormat, writePagesToFile } from "./to-file.js";
@@ -80,6 +84,8 @@ export interface FetchOptions<T = Record<string, unknown>> extends PaginationOve
    * sequential by nature). Default: the client's `concurrency` (4), never above it.
    */
   concurrency?: number;
+  /** Only what changed since the last run: the high-water mark of a field, kept in a state file. */
+  incremental?: IncrementalOptions;
 }
 
 export interface InspectOptions {
@@ -220,12 +226,34 @@ export class Apikit implements AsyncDisposable {
     path: string,
     options: FetchOptions<T> = {},
   ): AsyncGenerator<Page<T>> {
-    const plan = this.#plan(path, options);
+    const incremental =
+      options.incremental && !options.dryRun ? await IncrementalState.load(options.incremental) : undefined;
+    const effective = withSince(options, incremental);
+    const plan = this.#plan(path, effective);
     if (options.dryRun) {
       this.#printDryRun(plan.dryRun);
       return;
     }
-    yield* this.#run<T>(plan.paginator, plan.request, options, { dataPath: plan.pagination.dataPath });
+    yield* this.#run<T>(plan.paginator, plan.request, effective, {
+      dataPath: plan.pagination.dataPath,
+      incremental,
+    });
+    // The listing was read to its end: the new high-water mark may be stored.
+    await incremental?.commit();
+  }
+
+  /** The pages without committing incremental state (fetchToFile commits once the file is in place). */
+  async *#listing<T>(
+    path: string,
+    options: FetchOptions<T>,
+    incremental: IncrementalState | undefined,
+  ): AsyncGenerator<Page<T>> {
+    const effective = withSince(options, incremental);
+    const plan = this.#plan(path, effective);
+    yield* this.#run<T>(plan.paginator, plan.request, effective, {
+      dataPath: plan.pagination.dataPath,
+      incremental,
+    });
   }
 
   /** Every record of a listing, one at a time, fetched page by page. */
@@ -252,16 +280,18 @@ export class Apikit implements AsyncDisposable {
     path: string,
     options: FetchOptions<T> = {},
   ): Promise<T[] | CollectedRecords<T> | DryRunResult> {
-    const plan = this.#plan(path, options);
-    if (options.dryRun) return this.#printDryRun(plan.dryRun);
+    if (options.dryRun) return this.#printDryRun(this.#plan(path, options).dryRun);
+    const incremental = options.incremental ? await IncrementalState.load(options.incremental) : undefined;
+    const effective = withSince(options, incremental);
+    const plan = this.#plan(path, effective);
     const records: T[] = [];
     const errors: InvalidRecord[] = [];
     try {
       for await (const page of this.#run<T>(
         plan.paginator,
         plan.request,
-        options,
-        { dataPath: plan.pagination.dataPath },
+        effective,
+        { dataPath: plan.pagination.dataPath, incremental },
         errors,
       )) {
         for (const record of page.records) records.push(record);
@@ -270,6 +300,7 @@ export class Apikit implements AsyncDisposable {
       if (error instanceof PaginationError) error.records = records;
       throw error;
     }
+    await incremental?.commit();
     return options.onInvalid === "collect" ? { records, errors } : records;
   }
 
@@ -292,9 +323,51 @@ export class Apikit implements AsyncDisposable {
     options: FetchOptions<T> & FileOutputOptions,
   ): Promise<FileOutputResult | DryRunResult> {
     resolveFormat(options);
-    const { filePath, format, keepPartial, table, mode, sep, rowsPerGroup, ...fetch } = options;
+    const { filePath, format, keepPartial, table, mode, sep, rowsPerGroup, checkpoint, ...fetch } = options;
     if (fetch.dryRun) return this.#printDryRun(this.#plan(path, fetch).dryRun);
-    return writePagesToFile(this.pages<T>(path, fetch as FetchOptions<T>), {
+    if (checkpoint && fetch.incremental) {
+      throw new ConfigError(
+        "fetchToFile: checkpoint and incremental cannot be combined yet (a resumed run would lose the high-water mark of the part written before the crash); use one or the other",
+        [{ path: "incremental", message: "not with checkpoint" }],
+      );
+    }
+    if (checkpoint) {
+      const base = this.#plan(path, fetch);
+      let paginator: Paginator = base.paginator;
+      return writeResumable(
+        {
+          identity: {
+            method: base.request.method,
+            url: this.#redactor.redactUrl(base.request.url),
+            body:
+              base.request.body === undefined ? null : this.#redactor.redactText(toJson(base.request.body)),
+            pagination: stripUndefined(base.pagination),
+          },
+          request: base.request,
+          redactUrl: (url) => this.#redactor.redactUrl(url),
+          redactText: (text) => this.#redactor.redactText(text),
+          pages: (resume, strategy) => {
+            // A resumed `auto` pull goes on with the strategy it had settled on.
+            const opts = (
+              strategy ? { ...fetch, strategy: strategy.name, ...strategy.settings } : fetch
+            ) as FetchOptions<T>;
+            const plan = strategy ? this.#plan(path, opts) : base;
+            paginator = plan.paginator;
+            return this.#run<T>(plan.paginator, plan.request, opts, {
+              dataPath: plan.pagination.dataPath,
+              resume,
+            });
+          },
+          detected: () =>
+            paginator instanceof AutoPaginator && paginator.detected
+              ? { name: paginator.detected.strategy, settings: { ...paginator.detected.settings } }
+              : undefined,
+        },
+        { filePath, format, table, mode, sep, rowsPerGroup, checkpoint },
+      );
+    }
+    const incremental = fetch.incremental ? await IncrementalState.load(fetch.incremental) : undefined;
+    const result = await writePagesToFile(this.#listing<T>(path, fetch as FetchOptions<T>, incremental), {
       filePath,
       format,
       keepPartial,
@@ -303,6 +376,9 @@ export class Apikit implements AsyncDisposable {
       sep,
       rowsPerGroup,
     });
+    // Only now is the output complete: the new high-water mark may be stored.
+    await incremental?.commit();
+    return result;
   }
 
   /** A listing as a nodejs-polars DataFrame: flattened (or with structs, `flatten: false`), schema unified over all pages. */
@@ -540,7 +616,58 @@ export class Apikit implements AsyncDisposable {
       this.#printDryRun(plan.dryRun);
       return;
     }
-    yield* this.#run<T>(
+    yield* this.#relayPages<T>(plan, options);
+  }
+
+  /**
+   * Every node of a Relay connection into a file, like fetchToFile (any format, atomic, `checkpoint`
+   * to resume after a crash, `keepPartial`).
+   */
+  async graphqlToFile(
+    path: string,
+    query: string,
+    options: GraphQLOptions & FileOutputOptions,
+  ): Promise<FileOutputResult | DryRunResult> {
+    resolveFormat(options);
+    const { filePath, format, keepPartial, table, mode, sep, rowsPerGroup, checkpoint, ...gql } = options;
+    const plan = this.#graphqlPlan(path, query, { ...gql, paginate: true });
+    if (gql.dryRun) return this.#printDryRun(plan.dryRun);
+    if (checkpoint) {
+      return writeResumable(
+        {
+          identity: {
+            method: "POST",
+            url: this.#redactor.redactUrl(plan.request.url),
+            body: this.#redactor.redactText(toJson(plan.request.body ?? null)),
+            connectionPath: gql.connectionPath,
+            pageSize: gql.pageSize ?? null,
+          },
+          request: plan.request,
+          redactUrl: (url) => this.#redactor.redactUrl(url),
+          redactText: (text) => this.#redactor.redactText(text),
+          pages: (resume) => this.#relayPages(plan, gql, resume),
+          detected: () => undefined,
+        },
+        { filePath, format, table, mode, sep, rowsPerGroup, checkpoint },
+      );
+    }
+    return writePagesToFile(this.#relayPages(plan, gql), {
+      filePath,
+      format,
+      keepPartial,
+      table,
+      mode,
+      sep,
+      rowsPerGroup,
+    });
+  }
+
+  #relayPages<T>(
+    plan: { paginator: RelayPaginator; request: PageRequest },
+    options: GraphQLOptions,
+    resume?: ResumePoint,
+  ): AsyncGenerator<Page<T>> {
+    return this.#run<T>(
       plan.paginator,
       plan.request,
       {
@@ -550,10 +677,7 @@ export class Apikit implements AsyncDisposable {
         maxItems: options.maxItems,
         headers: options.headers,
       },
-      {
-        extract: plan.paginator.extract,
-        graphql: true,
-      },
+      { extract: plan.paginator.extract, graphql: true, resume },
     );
   }
 
@@ -617,7 +741,11 @@ export class Apikit implements AsyncDisposable {
     };
   }
 
-  #graphqlPlan(path: string, query: string, options: GraphQLOptions) {
+  #graphqlPlan(
+    path: string,
+    query: string,
+    options: GraphQLOptions,
+  ): { paginator: RelayPaginator; request: PageRequest; readonly dryRun: DryRunResult } {
     if (!options.connectionPath) {
       throw new ApikitError(
         "graphql({ paginate: true }) needs connectionPath: the dot path to the Relay connection inside data",
@@ -657,7 +785,13 @@ export class Apikit implements AsyncDisposable {
       "headers" | "signal" | "timeout" | "maxPages" | "maxItems" | "concurrency"
     > &
       RecordOptions<T>,
-    how: { dataPath?: string | undefined; extract?: (data: unknown) => unknown[]; graphql?: boolean },
+    how: {
+      dataPath?: string | undefined;
+      extract?: (data: unknown) => unknown[];
+      graphql?: boolean;
+      resume?: ResumePoint | undefined;
+      incremental?: IncrementalState | undefined;
+    },
     invalid: InvalidRecord[] = [],
   ): AsyncGenerator<Page<T>> {
     const steps = compileRecordSteps(options as RecordOptions, invalid);
@@ -690,12 +824,14 @@ export class Apikit implements AsyncDisposable {
       fetchPage,
       dataPath: how.dataPath,
       extract: how.extract,
+      resume: how.resume,
       maxPages: options.maxPages,
       maxItems: options.maxItems,
       logger: this.logger,
       concurrency: () => Math.min(options.concurrency ?? this.config.concurrency, this.#limiter.limit),
     })) {
       let records = page.records;
+      if (how.incremental) records = records.filter((r) => how.incremental!.keep(r));
       if (steps) {
         const kept: unknown[] = [];
         for (const record of records) {
@@ -815,6 +951,15 @@ export class Apikit implements AsyncDisposable {
     process.stderr.write(`${result.toString()}\n`);
     return result;
   }
+}
+
+/** The options with the incremental high-water mark added as its query parameter. */
+function withSince<T>(options: FetchOptions<T>, incremental: IncrementalState | undefined): FetchOptions<T> {
+  if (!incremental || incremental.since === undefined) return options;
+  return {
+    ...options,
+    params: { ...(options.params ?? {}), [incremental.options.param]: String(incremental.since) },
+  };
 }
 
 function graphqlBody(query: string, options: GraphQLOptions): Record<string, unknown> {

@@ -24,6 +24,11 @@ export interface FileOutputOptions extends WriteOptions {
   format?: string;
   /** On a failed pull, keep the records fetched so far in `<filePath>.partial`. Default false. */
   keepPartial?: boolean;
+  /**
+   * A checkpoint file: after each page is durably written, the next request and the counts are saved
+   * there; running the same pull again after a crash resumes from the last completed page.
+   */
+  checkpoint?: string;
 }
 
 export interface FileOutputResult {
@@ -78,8 +83,8 @@ export async function writePagesToFile(
       if (!keepPartial) throw error;
     }
   };
-  const discard = () => (format === "duckdb" ? removeDatabase(temp) : rm(temp, { force: true }));
-  const { filePath: _f, format: _fmt, keepPartial: _k, ...writeOptions } = options;
+  const discard = () => discardOutput(temp, format);
+  const { filePath: _f, format: _fmt, keepPartial: _k, checkpoint: _c, ...writeOptions } = options;
   try {
     await writer.write(source(), temp, writeOptions);
   } catch (error) {
@@ -99,12 +104,27 @@ export async function writePagesToFile(
     } else await rename(temp, partial);
     throw withProgress(failure.error, progress, target, partial);
   }
+  await commitOutput(temp, target, format, options);
+  return { path: target, format, ...progress, bytes: (await stat(target)).size };
+}
+
+export function discardOutput(temp: string, format: Format): Promise<void> {
+  return format === "duckdb" ? removeDatabase(temp) : rm(temp, { force: true });
+}
+
+/** Puts a finished temp file in place: a rename, or for DuckDB a transactional merge into an existing file. */
+export async function commitOutput(
+  temp: string,
+  target: string,
+  format: Format,
+  options: Pick<FileOutputOptions, "table" | "mode">,
+): Promise<void> {
   try {
     if (format === "duckdb")
       await mergeDatabase(temp, target, options.table ?? "data", options.mode ?? "replace");
     else await rename(temp, target);
   } catch (error) {
-    await discard();
+    await discardOutput(temp, format);
     throw error instanceof ApikitError
       ? error
       : new OutputError(
@@ -114,11 +134,10 @@ export async function writePagesToFile(
           },
         );
   }
-  return { path: target, format, ...progress, bytes: (await stat(target)).size };
 }
 
 /** The fetch error, typed as it was, with how far the pull got and where (if anywhere) rows went. */
-function withProgress(
+export function withProgress(
   error: unknown,
   progress: { records: number; pages: number },
   target: string,

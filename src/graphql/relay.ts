@@ -27,6 +27,11 @@ export class RelayPaginator implements Paginator {
     return { ...request, body: withVariable(request.body, pageSizeVariable, pageSize) };
   }
 
+  resume(_request: PageRequest, counts: { pages: number; records: number }): void {
+    this.#pages = counts.pages;
+    this.#items = counts.records;
+  }
+
   next(response: PageResponse, request: PageRequest): PageRequest | null {
     this.#pages += 1;
     this.#items += response.records.length;

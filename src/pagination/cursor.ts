@@ -23,6 +23,11 @@ export class CursorPaginator implements Paginator {
     return this.#withLimit(cloneRequest(request));
   }
 
+  resume(_request: PageRequest, counts: { pages: number; records: number }): void {
+    this.#items = counts.records;
+    this.#pages = counts.pages;
+  }
+
   next(response: PageResponse, request: PageRequest): PageRequest | null {
     const { config } = this;
     this.#items += response.records.length;

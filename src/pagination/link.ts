@@ -24,6 +24,12 @@ export class LinkPaginator implements Paginator {
     return request;
   }
 
+  resume(request: PageRequest, counts: { pages: number; records: number }): void {
+    this.#seen.add(request.url.toString());
+    this.#pages = counts.pages;
+    this.#items = counts.records;
+  }
+
   next(response: PageResponse, request: PageRequest): PageRequest | null {
     this.#pages += 1;
     this.#items += response.records.length;

@@ -19,6 +19,10 @@ export interface Page<T = unknown> {
   last: boolean;
   /** The pull stopped at maxPages or maxItems while the API had more. */
   truncated: boolean;
+  /** The request that comes after this page (null on the last one): what a checkpoint records. */
+  next?: PageRequest | null;
+  /** Where the records were found in the body (a dot path; "" for a top-level array). */
+  recordsPath?: string | null | undefined;
 }
 
 export interface FetchedPage extends Omit<PageResponse, "records"> {
@@ -43,14 +47,25 @@ export interface LoopOptions {
    * A function, so an adaptive budget can shrink it while the pull runs. Default 1 (read-ahead only).
    */
   concurrency?: number | (() => number) | undefined;
+  /** Continue from a checkpoint: the next request, and what was already written. */
+  resume?: ResumePoint | undefined;
+}
+
+export interface ResumePoint {
+  request: PageRequest;
+  pages: number;
+  records: number;
+  recordsPath?: string | null | undefined;
 }
 
 export async function* paginate(options: LoopOptions): AsyncGenerator<Page> {
   const { paginator, fetchPage, maxPages, maxItems, logger } = options;
-  let request: PageRequest | null = paginator.first(options.request);
-  let location: string | null | undefined;
-  let index = 0;
-  let items = 0;
+  const { resume } = options;
+  if (resume) paginator.resume?.(resume.request, resume);
+  let request: PageRequest | null = resume ? resume.request : paginator.first(options.request);
+  let location: string | null | undefined = resume?.recordsPath;
+  let index = resume?.pages ?? 0;
+  let items = resume?.records ?? 0;
 
   // One page of read-ahead: the next request is known as soon as a page is parsed, so it goes out
   // before the consumer gets the page. While the consumer writes page N, the server is already
@@ -157,6 +172,8 @@ export async function* paginate(options: LoopOptions): AsyncGenerator<Page> {
       bytes: fetched.bytes,
       last: limited || next === null,
       truncated,
+      next: limited ? null : next,
+      recordsPath: location,
     };
     if (limited) return;
     if (loopError) throw loopError;

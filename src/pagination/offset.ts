@@ -60,6 +60,14 @@ export class OffsetPaginator implements Paginator {
     return out;
   }
 
+  resume(request: PageRequest, counts: { pages: number; records: number }): void {
+    const offset = Number(request.url.searchParams.get(this.config.offsetParam));
+    this.#offset = Number.isFinite(offset) ? offset : counts.records;
+    this.#items = counts.records;
+    const limit = Number(request.url.searchParams.get(this.config.limitParam));
+    if (Number.isFinite(limit) && limit > 0) this.#lastLimit = limit;
+  }
+
   /** Resumes after a first page that was sent without pagination parameters (auto-detection). */
   primeAfter(firstPageSize: number): void {
     if (this.config.pageSize === undefined && firstPageSize > 0) this.#lastLimit = firstPageSize;

@@ -51,6 +51,13 @@ export class PagePaginator implements Paginator {
     return this.#at(request);
   }
 
+  resume(request: PageRequest, counts: { pages: number; records: number }): void {
+    const page = Number(request.url.searchParams.get(this.config.pageParam));
+    this.#page = Number.isFinite(page) ? page : this.config.startPage + counts.pages;
+    this.#items = counts.records;
+    this.#sendSize = request.url.searchParams.has(this.config.limitParam);
+  }
+
   predict(request: PageRequest, count: number): PageRequest[] {
     const out: PageRequest[] = [];
     const size = this.#received || this.config.pageSize || DEFAULT_PAGE_SIZE;

@@ -32,6 +32,11 @@ export interface Paginator {
    * request, never a record.
    */
   predict?(request: PageRequest, count: number): PageRequest[];
+  /**
+   * Continues a pull from a checkpoint: `request` is the next one to send, after `counts` already
+   * written. Paginators that keep counters set them from the request and the counts.
+   */
+  resume?(request: PageRequest, counts: { pages: number; records: number }): void;
 }
 
 /** Pagination settings after defaults, plus the limits the loop enforces. */

@@ -113,6 +113,50 @@ describe("apikit config and connector:path", () => {
   });
 });
 
+describe("checkpoint and incremental flags", () => {
+  it("--since-field/--state keeps a mark between runs; --checkpoint resumable output", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "apikit-incr-"));
+    const state = join(dir, "since.json");
+    const args = [
+      "fetch",
+      `${server.url}/items`,
+      "--strategy",
+      "cursor",
+      "--since-field",
+      "id",
+      "--state",
+      state,
+      "--quiet",
+    ];
+    const first = await apikit(args);
+    expect(first.code).toBe(0);
+    expect(first.stdout.trim().split("\n")).toHaveLength(45);
+    expect(JSON.parse(await readFile(state, "utf8"))).toMatchObject({ cursorField: "id", value: 45 });
+    const second = await apikit(args);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toBe("");
+    expect(server.requests.at(-1)?.query.get("since")).toBe("45");
+
+    const out = join(dir, "items.csv");
+    const checkpoint = join(dir, "items.checkpoint.json");
+    const run = await apikit([
+      "fetch",
+      `${server.url}/items`,
+      "--strategy",
+      "cursor",
+      "-o",
+      out,
+      "--checkpoint",
+      checkpoint,
+      "--quiet",
+    ]);
+    expect(run.code).toBe(0);
+    expect((await readFile(out, "utf8")).trim().split("\n")).toHaveLength(46);
+    await expect(stat(checkpoint)).rejects.toThrow(/ENOENT/);
+    expect((await apikit(["fetch", `${server.url}/items`, "--checkpoint", checkpoint])).code).toBe(2);
+  });
+});
+
 describe("progress", () => {
   it("renders a live line on a terminal and ends with the summary", async () => {
     const out = join(home, "p.ndjson");

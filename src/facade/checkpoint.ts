@@ -1,0 +1,270 @@
+// Resumable pulls. Each page's records are appended to a journal beside the target and fsynced; then
+// the checkpoint file (written atomically) records the next request and the counts. Killed at any
+// moment, a re-run of the same pull truncates the journal to the last recorded length and goes on
+// from the next request; once the listing is complete, the target is written from the journal in
+// the requested format (ndjson/jsonl: the journal itself is renamed), so the result equals an
+// uninterrupted run record for record. Nothing appears at the target before that.
+import { createHash } from "node:crypto";
+import { createReadStream, existsSync } from "node:fs";
+import { mkdir, open, readFile, rename, rm, stat, truncate } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
+import { createInterface } from "node:readline";
+import { ApikitError, OutputError } from "../errors.js";
+import { toJson } from "../flatten/index.js";
+import { parseJson } from "../http/index.js";
+import type { Page, PageRequest, ResumePoint } from "../pagination/index.js";
+import { type Format, getWriter, siblingPath } from "../writers/index.js";
+import {
+  commitOutput,
+  discardOutput,
+  type FileOutputOptions,
+  type FileOutputResult,
+  resolveFormat,
+} from "./to-file.js";
+
+const VERSION = 1;
+
+export interface CheckpointState {
+  apikit: "checkpoint";
+  version: number;
+  /** Hash of what identifies the pull: method, URL and params, body, format, table, pagination. */
+  fingerprint: string;
+  /** For people reading the file (secrets redacted). */
+  pull: { url: string; format: Format; target: string };
+  /** The strategy `auto` settled on, so a resumed pull does not detect again. */
+  strategy?: { name: string; settings: Record<string, unknown> } | undefined;
+  /** The request to send next; null once the listing is complete. */
+  next: { method: string; url: string; body?: unknown } | null;
+  pages: number;
+  records: number;
+  truncated: boolean;
+  recordsPath?: string | null | undefined;
+  journal: string;
+  journalBytes: number;
+  updatedAt: string;
+}
+
+export interface ResumableRun {
+  /** What identifies this pull (hashed into the checkpoint). */
+  identity: Record<string, unknown>;
+  /** The first request as the user asked for it (its redacted parameters are restored from it). */
+  request: PageRequest;
+  redactUrl(url: URL | string): string;
+  redactText(text: string): string;
+  /** The pages, from the start or from a resume point, with an optional strategy override. */
+  pages(resume: ResumePoint | undefined, strategy: CheckpointState["strategy"]): AsyncIterable<Page<unknown>>;
+  /** The strategy `auto` settled on, after the first page (undefined for explicit strategies). */
+  detected(): CheckpointState["strategy"];
+}
+
+export async function writeResumable(
+  run: ResumableRun,
+  options: FileOutputOptions & { checkpoint: string },
+): Promise<FileOutputResult> {
+  const format = resolveFormat(options);
+  const target = resolve(options.filePath);
+  const checkpointPath = resolve(options.checkpoint);
+  await mkdir(dirname(target), { recursive: true });
+  await mkdir(dirname(checkpointPath), { recursive: true });
+  const fingerprint = hash({ ...run.identity, format, table: options.table, mode: options.mode });
+
+  let state = await readCheckpoint(checkpointPath);
+  if (state && state.fingerprint !== fingerprint) {
+    throw new OutputError(
+      `The checkpoint ${checkpointPath} was written for a different pull (${state.pull.url} → ${state.pull.format} ${state.pull.target}); ` +
+        "remove it to start over, or pass another checkpoint file.",
+    );
+  }
+  const journal = state?.journal ?? join(dirname(target), `.${basename(target)}.journal.ndjson`);
+  if (state && state.next === null && !existsSync(journal) && existsSync(target)) {
+    // A previous run finished writing the target and stopped before removing its checkpoint.
+    await rm(checkpointPath, { force: true });
+    return {
+      path: target,
+      format,
+      records: state.records,
+      pages: state.pages,
+      truncated: state.truncated,
+      bytes: (await stat(target)).size,
+    };
+  }
+  if (state && !existsSync(journal)) {
+    throw new OutputError(
+      `The checkpoint ${checkpointPath} refers to the journal ${journal}, which is gone; remove the checkpoint to start over.`,
+    );
+  }
+  if (state) await truncate(journal, state.journalBytes);
+  const handle = await open(journal, state ? "a" : "w", 0o600);
+  let journalBytes = state?.journalBytes ?? 0;
+  const progress = {
+    pages: state?.pages ?? 0,
+    records: state?.records ?? 0,
+    truncated: state?.truncated ?? false,
+  };
+  let strategy = state?.strategy;
+  let done = state?.next === null;
+  try {
+    if (!done) {
+      const resume: ResumePoint | undefined = state?.next
+        ? {
+            request: restoreRequest(state.next, run.request),
+            pages: state.pages,
+            records: state.records,
+            recordsPath: state.recordsPath,
+          }
+        : undefined;
+      for await (const page of run.pages(resume, strategy)) {
+        let chunk = "";
+        for (const record of page.records) chunk += `${toJson(record)}\n`;
+        if (chunk !== "") {
+          const bytes = Buffer.from(chunk);
+          await handle.write(bytes);
+          journalBytes += bytes.length;
+        }
+        await handle.sync();
+        progress.pages += 1;
+        progress.records += page.records.length;
+        progress.truncated ||= page.truncated;
+        strategy ??= run.detected();
+        state = {
+          apikit: "checkpoint",
+          version: VERSION,
+          fingerprint,
+          pull: { url: run.redactUrl(run.request.url), format, target },
+          strategy,
+          next: page.next ? describeRequest(page.next, run) : null,
+          ...progress,
+          recordsPath: page.recordsPath,
+          journal,
+          journalBytes,
+          updatedAt: new Date().toISOString(),
+        };
+        await writeCheckpoint(checkpointPath, state);
+      }
+      done = true;
+    }
+  } catch (error) {
+    await handle.close();
+    throw resumable(error, progress, checkpointPath, target);
+  }
+  await handle.close();
+  return finish(format, journal, target, checkpointPath, options, progress);
+}
+
+async function finish(
+  format: Format,
+  journal: string,
+  target: string,
+  checkpointPath: string,
+  options: FileOutputOptions,
+  progress: { pages: number; records: number; truncated: boolean },
+): Promise<FileOutputResult> {
+  if (format === "ndjson" || format === "jsonl") {
+    await rename(journal, target);
+  } else {
+    const temp = siblingPath(target, "tmp");
+    try {
+      await getWriter(format).write(readJournal(journal), temp, {
+        table: options.table,
+        mode: options.mode,
+        sep: options.sep,
+        rowsPerGroup: options.rowsPerGroup,
+      });
+    } catch (error) {
+      await discardOutput(temp, format);
+      throw error;
+    }
+    await commitOutput(temp, target, format, options);
+    await rm(journal, { force: true });
+  }
+  await rm(checkpointPath, { force: true });
+  return { path: target, format, ...progress, bytes: (await stat(target)).size };
+}
+
+async function* readJournal(path: string): AsyncGenerator<unknown[]> {
+  const lines = createInterface({ input: createReadStream(path), crlfDelay: Number.POSITIVE_INFINITY });
+  let batch: unknown[] = [];
+  for await (const line of lines) {
+    if (line === "") continue;
+    batch.push(parseJson(line));
+    if (batch.length >= 1000) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+function describeRequest(request: PageRequest, run: ResumableRun): CheckpointState["next"] {
+  return {
+    method: request.method,
+    url: run.redactUrl(request.url),
+    ...(request.body === undefined ? {} : { body: JSON.parse(run.redactText(toJson(request.body))) }),
+  };
+}
+
+/** The saved next request, with any parameter the redactor hid taken back from the original request. */
+function restoreRequest(saved: NonNullable<CheckpointState["next"]>, original: PageRequest): PageRequest {
+  const url = new URL(saved.url);
+  for (const [key, value] of [...url.searchParams]) {
+    if (value === "[REDACTED]" && original.url.searchParams.has(key))
+      url.searchParams.set(key, original.url.searchParams.get(key)!);
+  }
+  return { method: saved.method, url, body: saved.body as PageRequest["body"] };
+}
+
+async function readCheckpoint(path: string): Promise<CheckpointState | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw new OutputError(`Cannot read the checkpoint ${path}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  let state: CheckpointState;
+  try {
+    state = JSON.parse(text) as CheckpointState;
+  } catch {
+    throw new OutputError(`The checkpoint ${path} is not valid JSON; remove it to start over.`);
+  }
+  if (state?.apikit !== "checkpoint" || state.version !== VERSION) {
+    throw new OutputError(
+      `${path} is not an apikit checkpoint (version ${VERSION}); remove it to start over.`,
+    );
+  }
+  return state;
+}
+
+/** Temp file, fsync, rename: a crash leaves the old checkpoint or the new one, never half of one. */
+async function writeCheckpoint(path: string, state: CheckpointState): Promise<void> {
+  const temp = `${path}.${process.pid}.tmp`;
+  const handle = await open(temp, "w", 0o600);
+  try {
+    await handle.writeFile(`${JSON.stringify(state, null, 2)}\n`);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(temp, path);
+}
+
+function resumable(
+  error: unknown,
+  progress: { pages: number; records: number },
+  checkpoint: string,
+  target: string,
+): ApikitError {
+  const typed =
+    error instanceof ApikitError
+      ? error
+      : new ApikitError(error instanceof Error ? error.message : String(error), { cause: error });
+  typed.message = `${typed.message} (after ${progress.records} records in ${progress.pages} pages; nothing was written to ${target}; run the same pull again to resume from ${checkpoint})`;
+  typed.progress = { records: progress.records, pages: progress.pages };
+  return typed;
+}
+
+function hash(value: unknown): string {
+  return createHash("sha256").update(toJson(value)).digest("hex");
+}

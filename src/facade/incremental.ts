@@ -1,0 +1,136 @@
+// Incremental pulls: each run asks only for what changed since the last one. The high-water mark of
+// `cursorField` lives in a small state file; a run sends it (minus an optional lookback) as `param`,
+// keeps only records newer than what it sent, and stores the new mark only after its output is
+// complete, so a failed run is simply repeated.
+import { open, readFile, rename } from "node:fs/promises";
+import { ConfigError, OutputError } from "../errors.js";
+import { getPath } from "../pagination/index.js";
+
+export interface IncrementalOptions {
+  /** Dot path of the field that grows with each change, e.g. "updated_at" or "id". */
+  cursorField: string;
+  /** Query parameter that carries the high-water mark, e.g. "since". */
+  param: string;
+  /** The mark for the very first run (without it, the first run sends nothing and keeps everything). */
+  initialValue?: string | number;
+  /** Where the mark is kept between runs (JSON). */
+  stateFile: string;
+  /**
+   * Re-read a window before the mark, for late-arriving changes: seconds for timestamps, units for
+   * numbers. Records in the window come again (at-least-once).
+   */
+  lookback?: number;
+}
+
+type Mark = string | number;
+
+interface StateFile {
+  cursorField: string;
+  value: Mark;
+  updatedAt: string;
+}
+
+export class IncrementalState {
+  /** The value sent with this run's request, and the lower bound of what is kept. */
+  readonly since: Mark | undefined;
+  #max: Mark | undefined;
+
+  private constructor(
+    readonly options: IncrementalOptions,
+    previous: Mark | undefined,
+  ) {
+    const base = previous ?? options.initialValue;
+    this.since = base === undefined ? undefined : minus(base, options.lookback ?? 0);
+    this.#max = previous;
+  }
+
+  static async load(options: IncrementalOptions): Promise<IncrementalState> {
+    for (const key of ["cursorField", "param", "stateFile"] as const) {
+      if (typeof options[key] !== "string" || options[key] === "") {
+        throw new ConfigError(`incremental.${key} is required`, [
+          { path: `incremental.${key}`, message: "required" },
+        ]);
+      }
+    }
+    let previous: Mark | undefined;
+    try {
+      const state = JSON.parse(await readFile(options.stateFile, "utf8")) as StateFile;
+      if (state.cursorField !== options.cursorField) {
+        throw new ConfigError(
+          `The state file ${options.stateFile} tracks "${state.cursorField}", not "${options.cursorField}"; use another state file.`,
+        );
+      }
+      previous = state.value;
+    } catch (error) {
+      if (error instanceof ConfigError) throw error;
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
+        throw new ConfigError(
+          `The state file ${options.stateFile} cannot be read: ${(error as Error).message}`,
+        );
+      }
+    }
+    return new IncrementalState(options, previous);
+  }
+
+  /** Keeps records newer than `since`, and follows the highest value seen. */
+  keep(record: unknown): boolean {
+    const value = getPath(record, this.options.cursorField);
+    if (typeof value !== "string" && typeof value !== "number") return this.since === undefined;
+    if (this.#max === undefined || compare(value, this.#max) > 0) this.#max = value;
+    return this.since === undefined || compare(value, this.since) > 0;
+  }
+
+  /** Stores the new mark (atomically); call only once the output is complete. */
+  async commit(): Promise<void> {
+    if (this.#max === undefined) return;
+    const state: StateFile = {
+      cursorField: this.options.cursorField,
+      value: this.#max,
+      updatedAt: new Date().toISOString(),
+    };
+    const temp = `${this.options.stateFile}.${process.pid}.tmp`;
+    try {
+      const handle = await open(temp, "w", 0o600);
+      try {
+        await handle.writeFile(`${JSON.stringify(state, null, 2)}\n`);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temp, this.options.stateFile);
+    } catch (error) {
+      throw new OutputError(
+        `Could not save the incremental state to ${this.options.stateFile}: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
+    }
+  }
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+function asTime(value: Mark): number | undefined {
+  return typeof value === "string" && ISO_DATE.test(value) ? Date.parse(value) : undefined;
+}
+
+/** Numbers numerically, ISO timestamps by time, anything else as text. */
+export function compare(a: Mark, b: Mark): number {
+  const na = typeof a === "number" ? a : Number.NaN;
+  const nb = typeof b === "number" ? b : Number.NaN;
+  if (!Number.isNaN(na) && !Number.isNaN(nb)) return na - nb;
+  const ta = asTime(a);
+  const tb = asTime(b);
+  if (ta !== undefined && tb !== undefined && !Number.isNaN(ta) && !Number.isNaN(tb)) return ta - tb;
+  const sa = String(a);
+  const sb = String(b);
+  return sa < sb ? -1 : sa > sb ? 1 : 0;
+}
+
+function minus(value: Mark, lookback: number): Mark {
+  if (lookback <= 0) return value;
+  if (typeof value === "number") return value - lookback;
+  const time = asTime(value);
+  return time === undefined || Number.isNaN(time) ? value : new Date(time - lookback * 1000).toISOString();
+}
