@@ -97,10 +97,14 @@ export class OAuth2ClientCredentials implements AuthStrategy {
       "content-type": "application/x-www-form-urlencoded",
       accept: "application/json",
     };
+    // Scrubbed from a failed token response, in case the endpoint echoes its request back.
+    const secrets = [o.clientSecret];
     if (o.clientAuth === "client_secret_basic") {
       // RFC 6749 §2.3.1: each part form-encoded before base64.
       const pair = `${encodeURIComponent(o.clientId)}:${encodeURIComponent(o.clientSecret)}`;
-      headers.authorization = `Basic ${Buffer.from(pair).toString("base64")}`;
+      const encoded = Buffer.from(pair).toString("base64");
+      headers.authorization = `Basic ${encoded}`;
+      secrets.push(encoded);
     } else {
       form.set("client_id", o.clientId);
       form.set("client_secret", o.clientSecret);
@@ -110,7 +114,7 @@ export class OAuth2ClientCredentials implements AuthStrategy {
     let data: unknown;
     let status: number;
     try {
-      ({ data, status } = await send(transport.dispatcher, createRedactor({ secrets: [o.clientSecret] }), {
+      ({ data, status } = await send(transport.dispatcher, createRedactor({ secrets }), {
         method: "POST",
         url,
         headers,

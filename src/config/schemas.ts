@@ -15,7 +15,10 @@ export const RetryConfig = z.strictObject({
   maxDelayMs: z.number().min(0).default(60_000),
   /** Cap on the sum of all waits of one request; past it the request gives up. */
   maxTotalWaitMs: z.number().min(0).optional(),
-  /** A Retry-After longer than this is not waited for: the request fails at once with RateLimitError. */
+  /**
+   * A Retry-After longer than this is not waited for: the request fails at once with RateLimitError, and
+   * so do the client's later requests while what is left of it is still longer.
+   */
   maxRetryAfterMs: z.number().min(0).default(300_000),
   /** Statuses worth retrying (429 for every method; the others only for idempotent requests). */
   statusCodes: z.array(z.int().min(100).max(599)).default([...DEFAULT_RETRY_STATUSES]),
@@ -94,8 +97,13 @@ const BaseUrl = z
   .string()
   .url("baseUrl must be an absolute http(s) URL")
   .refine((u) => /^https?:\/\//i.test(u), "baseUrl must start with http:// or https://")
-  // Trailing slashes are dropped so that "/api/v2/" + "/users" joins to "/api/v2/users".
-  .transform((u) => u.replace(/\/+$/, ""));
+  // Trailing slashes are dropped so that "/api/v2/" + "/users" joins to "/api/v2/users". A loop, not
+  // /\/+$/: that regex retries from every slash of a long run that does not end the string (quadratic).
+  .transform((u) => {
+    let end = u.length;
+    while (end > 0 && u[end - 1] === "/") end--;
+    return u.slice(0, end);
+  });
 
 export const ApiConfig = z.strictObject({
   baseUrl: BaseUrl,

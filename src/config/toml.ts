@@ -33,10 +33,31 @@ export async function readTomlFile(path: string): Promise<TomlFile | undefined> 
     const reason = error.message.split("\n")[0]!.replace(/^Invalid TOML document:\s*/, "");
     const where = `${path}:${error.line}:${error.column}`;
     throw new ConfigError(
-      `The config file ${path} is not valid TOML: line ${error.line}, column ${error.column}: ${reason}\n${error.codeblock}`,
+      `The config file ${path} is not valid TOML: line ${error.line}, column ${error.column}: ${reason}\n${withoutValues(error.codeblock)}`,
       [{ path: where, message: reason }],
     );
   }
+}
+
+/**
+ * smol-toml's excerpt of the lines around a parse error, with table headers and keys but no values:
+ * the file may hold secrets (storeSecret "file", a header), and error messages get printed and shared.
+ */
+function withoutValues(codeblock: string): string {
+  return codeblock
+    .split("\n")
+    .map((line) => {
+      const numbered = /^(\s*\d+\s*:\s*)(.*)$/.exec(line);
+      // The caret line, or the empty end.
+      if (!numbered) return line;
+      const [, prefix, content] = numbered as unknown as [string, string, string];
+      if (content.trim() === "") return line;
+      const table = /^\s*\[\[?[^\]=#]*\]\]?/.exec(content)?.[0];
+      if (table) return `${prefix}${table}`;
+      const key = /^(\s*[\w."' -]+?)\s*=/.exec(content)?.[1];
+      return `${prefix}${key === undefined ? "…" : `${key} = …`}`;
+    })
+    .join("\n");
 }
 
 /** Writes `data` as TOML to `path` atomically, with mode 0600; creates the directory with mode 0700. */

@@ -18,6 +18,7 @@ import {
   createRedactor,
   defaultLogger,
   type Hooks,
+  isSecretHeader,
   type Logger,
   Observer,
   RateLimitState,
@@ -170,15 +171,20 @@ export class Apikit implements AsyncDisposable {
     };
     this.auth = createAuthStrategy(this.config.auth);
     this.#observer = new Observer(this.logger, hooks);
+    // A credential among the static headers (e.g. GitLab's PRIVATE-TOKEN) is kept as safe as the auth's.
+    const headerSecrets = Object.entries(lowerKeys(this.config.headers)).filter(([name]) =>
+      isSecretHeader(name),
+    );
     this.#redactor = createRedactor({
       extraHeaders: [...this.auth.sensitiveHeaders],
       extraParams: [...this.auth.sensitiveParams],
-      secrets: this.auth.secrets(),
+      secrets: [...this.auth.secrets(), ...headerSecrets.map(([, value]) => value)],
     });
     const { config } = this;
     this.dispatcher = createDispatcher({
       baseUrl: config.baseUrl,
       auth: this.auth,
+      credentialHeaders: headerSecrets.map(([name]) => name),
       retry: config.retry,
       timeout: config.timeout,
       connections: config.connections,
@@ -597,11 +603,11 @@ export class Apikit implements AsyncDisposable {
       signal: options.signal,
       timeoutMs: options.timeout,
     });
-    assertNoGraphQLErrors(response.data, {
-      method: "POST",
-      url: this.#redactor.redactUrl(url),
-      status: response.status,
-    });
+    assertNoGraphQLErrors(
+      response.data,
+      { method: "POST", url: this.#redactor.redactUrl(url), status: response.status },
+      this.#redactor.redactText,
+    );
     return (response.data as { data?: T } | null)?.data as T;
   }
 
@@ -807,7 +813,11 @@ export class Apikit implements AsyncDisposable {
       });
       const url = this.#redactor.redactUrl(page.url);
       if (how.graphql)
-        assertNoGraphQLErrors(response.data, { method: page.method, url, status: response.status });
+        assertNoGraphQLErrors(
+          response.data,
+          { method: page.method, url, status: response.status },
+          this.#redactor.redactText,
+        );
       return {
         status: response.status,
         headers: response.headers,

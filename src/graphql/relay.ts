@@ -92,17 +92,25 @@ function withVariable(
   return { ...(body ?? {}), variables };
 }
 
-/** Raises GraphQLError for a response carrying `errors`, even with status 200. */
+/**
+ * Raises GraphQLError for a response carrying `errors`, even with status 200. Servers may quote the
+ * request's credentials in an error, so every string of the entries passes through `redactText`.
+ */
 export function assertNoGraphQLErrors(
   data: unknown,
   context: { method: string; url: string; status: number },
+  redactText: (text: string) => string = (text) => text,
 ): void {
   const errors = (data as { errors?: unknown } | null)?.errors;
   if (!Array.isArray(errors) || errors.length === 0) return;
-  const entries = errors.map((e) =>
-    e && typeof e === "object" && typeof (e as { message?: unknown }).message === "string"
-      ? (e as GraphQLError["errors"][number])
-      : { message: String(JSON.stringify(e)) },
+  const entries = errors.map(
+    (e) =>
+      redactStrings(
+        e && typeof e === "object" && typeof (e as { message?: unknown }).message === "string"
+          ? e
+          : { message: String(JSON.stringify(e)) },
+        redactText,
+      ) as GraphQLError["errors"][number],
   );
   const first = entries[0]?.message ?? "unknown error";
   const more = entries.length > 1 ? ` (and ${entries.length - 1} more)` : "";
@@ -111,4 +119,13 @@ export function assertNoGraphQLErrors(
     errors: entries,
     data: (data as { data?: unknown }).data,
   });
+}
+
+/** A copy of parsed JSON with `redact` applied to every string in it. */
+function redactStrings(value: unknown, redact: (text: string) => string): unknown {
+  if (typeof value === "string") return redact(value);
+  if (Array.isArray(value)) return value.map((v) => redactStrings(v, redact));
+  if (value && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactStrings(v, redact)]));
+  return value;
 }

@@ -18,6 +18,8 @@ export interface DispatcherOptions {
   /** Credentials are only added to requests for this origin. */
   baseUrl?: string;
   auth?: AuthStrategy;
+  /** More request headers that carry credentials (a token in a client's static headers): dropped like the auth's. */
+  credentialHeaders?: readonly string[];
   retry?: RetryConfigInput;
   /** Connect, headers and body timeout, each, in ms. Default 30 000. */
   timeout?: number;
@@ -82,7 +84,11 @@ export function createDispatcher(options: DispatcherOptions = {}): ApikitDispatc
   });
   const origin = options.baseUrl ? new URL(options.baseUrl).origin : "";
   const stripped = [
-    ...new Set([...CREDENTIAL_HEADERS, ...auth.sensitiveHeaders.map((h) => h.toLowerCase())]),
+    ...new Set(
+      [...CREDENTIAL_HEADERS, ...auth.sensitiveHeaders, ...(options.credentialHeaders ?? [])].map((h) =>
+        h.toLowerCase(),
+      ),
+    ),
   ];
 
   // compose() applies left to right, each wrapping the previous: the last one listed is outermost.
@@ -91,7 +97,7 @@ export function createDispatcher(options: DispatcherOptions = {}): ApikitDispatc
       maxRedirections: options.maxRedirects ?? 5,
       stripHeadersOnCrossOriginRedirect: stripped,
     }),
-    rateLimitInterceptor({ state, bucket, observer, redactor }),
+    rateLimitInterceptor({ state, bucket, observer, redactor, maxRetryAfterMs: retry.maxRetryAfterMs }),
     retryInterceptor({ retry, observer, redactor, ...(options.random ? { random: options.random } : {}) }),
     authInterceptor(auth, origin),
     observeInterceptor(observer, redactor),

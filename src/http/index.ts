@@ -15,7 +15,7 @@ export {
 } from "./events.js";
 export { findLink, parseLinkHeader } from "./link-header.js";
 export { RateLimitState } from "./rate-limit-state.js";
-export { createRedactor, REDACTED, type Redactor } from "./redact.js";
+export { createRedactor, isSecretHeader, REDACTED, type Redactor } from "./redact.js";
 export { parseRetryAfter } from "./retry-after.js";
 export { backoffDelay, decideRetry, type RetryDecision, type RetryInput } from "./retry-policy.js";
 export { parseJson, type SendRequest, type SendResponse, send } from "./send.js";

@@ -53,7 +53,15 @@ export function parseLinkHeader(value: string | undefined, baseUrl?: string): Li
           paramValue = paramValue.trim();
         }
       }
-      if (name && !(name in params)) params[name] = paramValue;
+      // The first of a repeated parameter wins. Own keys only: `in` would see "constructor" on the
+      // prototype, and assigning "__proto__" would set the prototype instead of a parameter.
+      if (name && !Object.hasOwn(params, name))
+        Object.defineProperty(params, name, {
+          value: paramValue,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
     }
     let url: string;
     try {

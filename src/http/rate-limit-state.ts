@@ -30,7 +30,8 @@ function num(value: string | undefined): number | undefined {
 export function resetToEpochMs(value: number, nowMs: number): number {
   if (value > 1e12) return value;
   if (value > 1e9) return value * 1000;
-  return nowMs + value * 1000;
+  // A negative delta says the window has already reset (and a huge one would overflow to -Infinity).
+  return nowMs + Math.max(0, value) * 1000;
 }
 
 /** `"default";r=50;t=30` or `limit=100, remaining=50, reset=30` → key/value pairs. */
@@ -119,10 +120,11 @@ export class RateLimitState {
     }
     if (limit === undefined && remaining === undefined && resetAtMs === undefined) return undefined;
     const out: Headroom = {};
-    if (limit !== undefined) out.limit = limit;
-    if (remaining !== undefined) out.remaining = remaining;
+    // Each header number is finite, but arithmetic on huge ones ("1e308/1", 1e306 s) is not: drop those.
+    if (limit !== undefined && Number.isFinite(limit)) out.limit = limit;
+    if (remaining !== undefined && Number.isFinite(remaining)) out.remaining = remaining;
     // A reset already in the past says nothing about the future.
-    if (resetAtMs !== undefined && resetAtMs > nowMs) out.resetAtMs = resetAtMs;
+    if (resetAtMs !== undefined && Number.isFinite(resetAtMs) && resetAtMs > nowMs) out.resetAtMs = resetAtMs;
     return out;
   }
 

@@ -36,6 +36,16 @@ const SECRET_PARAMS = [
 
 /** Names that are secret by what they contain, whatever the API calls them exactly. */
 const SECRET_PARAM_PARTS = /token|secret|password|api_?key/i;
+const SECRET_HEADER_PARTS = /token|secret|passw(?:or)?d|api[-_]?key/i;
+
+/**
+ * Whether a header carries a credential by its name alone (Authorization, GitLab's PRIVATE-TOKEN,
+ * X-Api-Token, ...): redacted in output, dropped on cross-origin redirects when set on a client.
+ */
+export function isSecretHeader(name: string): boolean {
+  const lower = name.toLowerCase();
+  return SECRET_HEADERS.includes(lower) || SECRET_HEADER_PARTS.test(lower);
+}
 
 export interface Redactor {
   redactUrl(url: string | URL): string;
@@ -97,7 +107,7 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
     redactHeaders(input) {
       const out: Record<string, string> = {};
       for (const [name, value] of headerEntries(input)) {
-        if (headers.has(name)) {
+        if (headers.has(name) || SECRET_HEADER_PARTS.test(name)) {
           const scheme = name.endsWith("authorization") ? /^(\w+)\s+\S/.exec(value)?.[1] : undefined;
           out[name] = scheme ? `${scheme} ${REDACTED}` : REDACTED;
         } else out[name] = redactText(value);
@@ -106,7 +116,11 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
     },
     redactText,
     addSecret(value) {
-      if (value && value.length >= 4) secrets.add(value);
+      if (!value || value.length < 4) return;
+      secrets.add(value);
+      // The same secret as it travels in a query string or a form body, where servers echo it back.
+      secrets.add(encodeURIComponent(value));
+      secrets.add(new URLSearchParams({ s: value }).toString().slice(2));
     },
   };
   for (const secret of options.secrets ?? []) redactor.addSecret(secret);

@@ -9,7 +9,8 @@ const HTTP_DATE =
 /** Milliseconds to wait, or undefined when the value is missing or unparsable. */
 export function parseRetryAfter(value: string | undefined, nowMs: number = Date.now()): number | undefined {
   if (value === undefined) return undefined;
-  if (DELTA.test(value)) return Math.round(Number(value) * 1000);
+  // A delta too big for a double ("999…9") is still "wait very long", not Infinity: cap it.
+  if (DELTA.test(value)) return Math.min(Math.round(Number(value) * 1000), Number.MAX_SAFE_INTEGER);
   if (value.length > 64 || !HTTP_DATE.test(value)) return undefined;
   const at = Date.parse(value);
   if (Number.isNaN(at)) return undefined;

@@ -1,6 +1,6 @@
 // Retry decisions as a pure function of (method, status, error): no state is shared between
 // concurrent requests, so one page's failures never affect another's.
-import { NetworkError, TimeoutError } from "../errors.js";
+import { ApikitError, NetworkError, TimeoutError } from "../errors.js";
 
 const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"]);
 
@@ -128,7 +128,8 @@ export function backoffDelay(
 
 /** Wraps a low-level failure into the typed error a caller sees once retries are spent. */
 export function toTransportError(error: unknown, context: { method: string; url: string; attempts: number }) {
-  if (error instanceof NetworkError || error instanceof TimeoutError) return error;
+  // Already typed (a timeout, or a request the rate-limit gate refused): keep it as it is.
+  if (error instanceof ApikitError) return error;
   const code = errorCode(error);
   const tries = context.attempts === 1 ? "1 attempt" : `${context.attempts} attempts`;
   const where = `${context.method} ${context.url}`;

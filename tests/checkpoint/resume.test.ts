@@ -6,6 +6,7 @@ import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mulberry32 } from "../../src/demo/random.js";
 import { OutputError } from "../../src/errors.js";
 import { Apikit } from "../../src/facade/index.js";
 import { json, startServer, type TestServer } from "../support/server.js";
@@ -130,15 +131,7 @@ async function rows(format: string, file: string): Promise<unknown> {
   }
 }
 
-// A seeded choice of kill points, so a failure can be replayed.
-function mulberry32(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// A seeded choice of kill points (mulberry32), so a failure can be replayed.
 
 describe("resumable pulls", () => {
   const random = mulberry32(7);

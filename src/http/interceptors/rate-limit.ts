@@ -1,10 +1,12 @@
 // The rate-limit gate: learns the server's headroom from every response and holds requests while it
 // is spent (until the reset), and enforces the optional client-side requests-per-second limit.
 import type { Dispatcher } from "undici";
+import { RateLimitError } from "../../errors.js";
 import { urlOf } from "../context.js";
 import type { Observer } from "../events.js";
 import type { RateLimitState } from "../rate-limit-state.js";
 import type { Redactor } from "../redact.js";
+import { parseRetryAfter } from "../retry-after.js";
 import type { TokenBucket } from "../token-bucket.js";
 import { forward } from "./forward.js";
 import { dispatchWhenReady } from "./proxy-controller.js";
@@ -14,19 +16,48 @@ export interface RateLimitInterceptorOptions {
   bucket?: TokenBucket | undefined;
   observer: Observer;
   redactor: Redactor;
+  /** A Retry-After longer than this is not waited for, by this request (retry.ts) or any later one. */
+  maxRetryAfterMs?: number | undefined;
 }
 
 export function rateLimitInterceptor(
   options: RateLimitInterceptorOptions,
 ): Dispatcher.DispatcherComposeInterceptor {
-  const { state, bucket, observer, redactor } = options;
+  const { state, bucket, observer, redactor, maxRetryAfterMs } = options;
+  // A Retry-After too long to wait for fails its own request (retry.ts). While what is left of it is
+  // still too long, later requests fail the same way here: the state learned that wait too, and would
+  // otherwise hold each of them for it (up to its 15-minute cap).
+  const refusal = { untilMs: 0, status: 429 };
   return (dispatch) => (opts, handler) => {
     const learning = forward(handler, {
       onResponseStart: (c, status, headers, message) => {
         state.ingest(headers as Record<string, string | string[] | undefined>);
+        if (maxRetryAfterMs !== undefined && (status === 429 || status === 503)) {
+          const raw = headers["retry-after"];
+          const afterMs = parseRetryAfter(Array.isArray(raw) ? raw[0] : raw);
+          if (afterMs !== undefined && afterMs > maxRetryAfterMs) {
+            refusal.untilMs = Math.max(refusal.untilMs, Date.now() + afterMs);
+            refusal.status = status;
+          }
+        }
         return handler.onResponseStart?.(c, status, headers, message);
       },
     });
+
+    const refusedForMs = refusal.untilMs - Date.now();
+    if (maxRetryAfterMs !== undefined && refusedForMs > maxRetryAfterMs) {
+      const method = (opts.method ?? "GET").toUpperCase();
+      const url = redactor.redactUrl(urlOf(opts));
+      const retryAfter = Math.ceil(refusedForMs / 1000);
+      const error = new RateLimitError(
+        `${method} ${url} was not sent: the server asked to wait ${retryAfter} s more (Retry-After), longer than maxRetryAfterMs (${maxRetryAfterMs} ms)`,
+        { status: refusal.status, method, url, retryAfter },
+      );
+      const refused = Promise.reject(error);
+      // Handled by dispatchWhenReady, unless the caller aborted before it got to listen.
+      refused.catch(() => undefined);
+      return dispatchWhenReady(dispatch, handler, refused);
+    }
 
     let waitMs = 0;
     let reason = "";
