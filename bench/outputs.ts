@@ -2,7 +2,8 @@
 // (the same pages fetched with plain undici + JSON.parse, written nowhere), each scenario in its own
 // child process, several runs, medians. Then the memory check: peak RSS at 500 thousand and at
 // 5 million records, for the floor and each streaming format.
-//   node bench/outputs.ts   (BENCH_RECORDS, BENCH_RUNS; BENCH_SPEED=0 or BENCH_MEMORY=0 skips a part)
+//   node bench/outputs.ts   (BENCH_RECORDS, BENCH_RUNS; BENCH_SPEED=0 or BENCH_MEMORY=0 skips a part;
+//   BENCH_FORMATS=ndjson,csv limits the memory part)
 import { spawn } from "node:child_process";
 import { mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -133,7 +134,11 @@ if (process.argv[2] === "--child") {
       console.log("Memory: peak RSS at 500 thousand and 5 million records (one run each)");
       const memory: Array<Record<string, string | number>> = [];
       let floorGrowth = 1;
-      for (const s of ["floor", "ndjson", "csv", "parquet", "arrow", "duckdb"] as Scenario[]) {
+      const only = process.env.BENCH_FORMATS?.split(",");
+      const memoryScenarios = (["floor", "ndjson", "csv", "parquet", "arrow", "duckdb"] as Scenario[]).filter(
+        (s) => s === "floor" || !only || only.includes(s),
+      );
+      for (const s of memoryScenarios) {
         const small = await runChild(s, server.url, 500_000);
         const big = await runChild(s, server.url, 5_000_000);
         const growth = big.peakRssMb / small.peakRssMb;
