@@ -732,7 +732,13 @@ function cliPlace() {
   const home = freshDir();
   const cwd = freshDir();
   const config = join(freshDir(), "config.toml");
-  const env = { HOME: home, APIKIT_CONFIG_PATH: config };
+  // The session bus, when there is one, so a child CLI reaches the same OS keyring as this process.
+  const bus = Object.fromEntries(
+    ["DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR"].flatMap((k) =>
+      process.env[k] ? [[k, process.env[k]!]] : [],
+    ),
+  );
+  const env = { HOME: home, APIKIT_CONFIG_PATH: config, ...bus };
   return { home, cwd, config, env };
 }
 
