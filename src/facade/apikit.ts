@@ -47,7 +47,7 @@ import {
   recordsToArrow,
   recordsToPolars,
 } from "../writers/index.js";
-import { writeResumable } from "./checkpoint.js";
+import { type ResumableRun, writeResumable } from "./checkpoint.js";
 import { DryRunResult } from "./dry-run.js";
 import { type FromNameOptions, resolveNamed } from "./from-name.js";
 import { type IncrementalOptions, IncrementalState } from "./incremental.js";
@@ -248,20 +248,6 @@ export class Apikit implements AsyncDisposable {
     await incremental?.commit();
   }
 
-  /** The pages without committing incremental state (fetchToFile commits once the file is in place). */
-  async *#listing<T>(
-    path: string,
-    options: FetchOptions<T>,
-    incremental: IncrementalState | undefined,
-  ): AsyncGenerator<Page<T>> {
-    const effective = withSince(options, incremental);
-    const plan = this.#plan(path, effective);
-    yield* this.#run<T>(plan.paginator, plan.request, effective, {
-      dataPath: plan.pagination.dataPath,
-      incremental,
-    });
-  }
-
   /** Every record of a listing, one at a time, fetched page by page. */
   async *stream<T = Record<string, unknown>>(path: string, options: FetchOptions<T> = {}): AsyncGenerator<T> {
     for await (const page of this.pages<T>(path, options)) yield* page.records;
@@ -337,54 +323,57 @@ export class Apikit implements AsyncDisposable {
         [{ path: "incremental", message: "not with checkpoint" }],
       );
     }
-    if (checkpoint) {
-      const base = this.#plan(path, fetch);
-      let paginator: Paginator = base.paginator;
-      return writeResumable(
-        {
-          identity: {
-            method: base.request.method,
-            url: this.#redactor.redactUrl(base.request.url),
-            body:
-              base.request.body === undefined ? null : this.#redactor.redactText(toJson(base.request.body)),
-            pagination: stripUndefined(base.pagination),
-          },
-          request: base.request,
-          redactUrl: (url) => this.#redactor.redactUrl(url),
-          redactText: (text) => this.#redactor.redactText(text),
-          pages: (resume, strategy) => {
-            // A resumed `auto` pull goes on with the strategy it had settled on.
-            const opts = (
-              strategy ? { ...fetch, strategy: strategy.name, ...strategy.settings } : fetch
-            ) as FetchOptions<T>;
-            const plan = strategy ? this.#plan(path, opts) : base;
-            paginator = plan.paginator;
-            return this.#run<T>(plan.paginator, plan.request, opts, {
-              dataPath: plan.pagination.dataPath,
-              resume,
-            });
-          },
-          detected: () =>
-            paginator instanceof AutoPaginator && paginator.detected
-              ? { name: paginator.detected.strategy, settings: { ...paginator.detected.settings } }
-              : undefined,
-        },
-        { filePath, format, table, mode, sep, rowsPerGroup, checkpoint },
-      );
-    }
     const incremental = fetch.incremental ? await IncrementalState.load(fetch.incremental) : undefined;
-    const result = await writePagesToFile(this.#listing<T>(path, fetch as FetchOptions<T>, incremental), {
-      filePath,
-      format,
-      keepPartial,
-      table,
-      mode,
-      sep,
-      rowsPerGroup,
+    const effective = withSince(fetch as FetchOptions<T>, incremental);
+    const base = this.#plan(path, effective);
+    let paginator: Paginator = base.paginator;
+    const result = await this.#toFile(options, {
+      identity: {
+        method: base.request.method,
+        url: this.#redactor.redactUrl(base.request.url),
+        body: base.request.body === undefined ? null : this.#redactor.redactText(toJson(base.request.body)),
+        pagination: stripUndefined(base.pagination),
+      },
+      request: base.request,
+      pages: (resume, strategy) => {
+        // A resumed `auto` pull goes on with the strategy it had settled on.
+        const opts = (
+          strategy ? { ...effective, strategy: strategy.name, ...strategy.settings } : effective
+        ) as FetchOptions<T>;
+        const plan = strategy ? this.#plan(path, opts) : base;
+        paginator = plan.paginator;
+        return this.#run<T>(plan.paginator, plan.request, opts, {
+          dataPath: plan.pagination.dataPath,
+          resume,
+          incremental,
+        });
+      },
+      detected: () =>
+        paginator instanceof AutoPaginator && paginator.detected
+          ? { name: paginator.detected.strategy, settings: { ...paginator.detected.settings } }
+          : undefined,
     });
     // Only now is the output complete: the new high-water mark may be stored.
     await incremental?.commit();
     return result;
+  }
+
+  /** The file output of every listing: atomic, or resumable with a checkpoint. */
+  #toFile(
+    options: FileOutputOptions,
+    run: Omit<ResumableRun, "redactUrl" | "redactText">,
+  ): Promise<FileOutputResult> {
+    const { filePath, format, keepPartial, table, mode, sep, rowsPerGroup, checkpoint } = options;
+    const output = { filePath, format, table, mode, sep, rowsPerGroup };
+    if (!checkpoint) return writePagesToFile(run.pages(undefined, undefined), { ...output, keepPartial });
+    return writeResumable(
+      {
+        ...run,
+        redactUrl: (url) => this.#redactor.redactUrl(url),
+        redactText: (text) => this.#redactor.redactText(text),
+      },
+      { ...output, checkpoint },
+    );
   }
 
   /** A listing as a nodejs-polars DataFrame: flattened (or with structs, `flatten: false`), schema unified over all pages. */
@@ -635,36 +624,30 @@ export class Apikit implements AsyncDisposable {
     options: GraphQLOptions & FileOutputOptions,
   ): Promise<FileOutputResult | DryRunResult> {
     resolveFormat(options);
-    const { filePath, format, keepPartial, table, mode, sep, rowsPerGroup, checkpoint, ...gql } = options;
+    const {
+      filePath: _f,
+      format: _fmt,
+      keepPartial: _k,
+      table: _t,
+      mode: _m,
+      sep: _s,
+      rowsPerGroup: _r,
+      checkpoint: _c,
+      ...gql
+    } = options;
     const plan = this.#graphqlPlan(path, query, { ...gql, paginate: true });
     if (gql.dryRun) return this.#printDryRun(plan.dryRun);
-    if (checkpoint) {
-      return writeResumable(
-        {
-          identity: {
-            method: "POST",
-            url: this.#redactor.redactUrl(plan.request.url),
-            body: this.#redactor.redactText(toJson(plan.request.body ?? null)),
-            connectionPath: gql.connectionPath,
-            pageSize: gql.pageSize ?? null,
-          },
-          request: plan.request,
-          redactUrl: (url) => this.#redactor.redactUrl(url),
-          redactText: (text) => this.#redactor.redactText(text),
-          pages: (resume) => this.#relayPages(plan, gql, resume),
-          detected: () => undefined,
-        },
-        { filePath, format, table, mode, sep, rowsPerGroup, checkpoint },
-      );
-    }
-    return writePagesToFile(this.#relayPages(plan, gql), {
-      filePath,
-      format,
-      keepPartial,
-      table,
-      mode,
-      sep,
-      rowsPerGroup,
+    return this.#toFile(options, {
+      identity: {
+        method: "POST",
+        url: this.#redactor.redactUrl(plan.request.url),
+        body: this.#redactor.redactText(toJson(plan.request.body ?? null)),
+        connectionPath: gql.connectionPath,
+        pageSize: gql.pageSize ?? null,
+      },
+      request: plan.request,
+      pages: (resume) => this.#relayPages(plan, gql, resume),
+      detected: () => undefined,
     });
   }
 
