@@ -140,11 +140,10 @@ class RetryingRequest implements Dispatcher.DispatchHandler {
     const held = this.#held;
     if (held) {
       this.handler.onResponseStart?.(this.#proxy, held.status, held.headers, held.message);
-      if (this.#chunks.length > 0) {
-        const body = this.#chunks.length === 1 ? this.#chunks[0]! : Buffer.concat(this.#chunks);
-        this.#chunks = [];
-        this.handler.onResponseData?.(this.#proxy, body);
-      }
+      // The held chunks go on as they came: joining them here would copy every page once more.
+      const chunks = this.#chunks;
+      this.#chunks = [];
+      for (const chunk of chunks) this.handler.onResponseData?.(this.#proxy, chunk);
     }
     this.handler.onResponseEnd?.(this.#proxy, trailers);
   }
