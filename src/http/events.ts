@@ -101,6 +101,12 @@ export class Observer {
     readonly hooks: Hooks = {},
   ) {}
 
+  /** Nothing listens to requests: no logger and no request/response/error hooks (the hot path skips the bookkeeping). */
+  get quiet(): boolean {
+    const h = this.hooks;
+    return this.logger === silentLogger && !h.onRequest && !h.onResponse && !h.onError;
+  }
+
   /** Calls a hook; sync throws and async rejections are logged, never propagated. */
   call<K extends keyof Hooks>(name: K, event: Parameters<NonNullable<Hooks[K]>>[0]): void | Promise<void> {
     const hook = this.hooks[name] as ((e: typeof event) => HookResult) | undefined;

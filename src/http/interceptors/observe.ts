@@ -13,6 +13,8 @@ export function observeInterceptor(
   return (dispatch) => (opts, handler) => {
     const context = contextOf(opts) ?? newContext(false);
     const withContext = contextOf(opts) ? opts : { ...opts, [kContext]: context };
+    // Nobody listening: no URL to redact, no clock, no wrapper (20 000 small requests felt each of them).
+    if (observer.quiet) return dispatch(withContext, handler);
     const method = (opts.method ?? "GET").toUpperCase();
     const url = redactor.redactUrl(urlOf(opts));
     const started = performance.now();
