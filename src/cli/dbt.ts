@@ -1,22 +1,24 @@
 // `apikit dbt export <url>`: pulls a listing into a dbt project (seeds/<name>.csv, models/sources.yml,
 // models/<name>.yml) through the library's DbtExporter, written atomically.
-import { type Command, Option } from "commander";
+import type { Command } from "commander";
 import { DbtExporter, type DbtExportResult, type PageSource } from "../dbt/index.js";
-import { type ColumnType, type FetchOptions, PaginationStrategy } from "../index.js";
+import type { ColumnType, FetchOptions } from "../index.js";
 import { UsageError } from "./report.js";
 import {
   collect,
   type Globals,
+  type ListingFlags,
+  listingFetchOptions,
+  listingOptions,
   openTarget,
   parsePairs,
-  positiveInt,
   type TargetFlags,
   targetOptions,
 } from "./target.js";
 
 const COLUMN_TYPES: readonly ColumnType[] = ["null", "boolean", "integer", "bigint", "float", "string"];
 
-interface DbtFlags extends TargetFlags {
+interface DbtFlags extends TargetFlags, ListingFlags {
   name: string;
   out: string;
   database: string;
@@ -25,12 +27,6 @@ interface DbtFlags extends TargetFlags {
   description?: string;
   tag: string[];
   dataType: string[];
-  strategy?: string;
-  dataPath?: string;
-  pageSize?: number;
-  maxPages?: number;
-  param: string[];
-  header: string[];
   dryRun?: boolean;
 }
 
@@ -53,14 +49,8 @@ export function registerDbt(program: Command): void {
       collect,
       [],
     )
-    .addOption(new Option("--strategy <name>", "pagination strategy").choices(PaginationStrategy.options))
-    .option("--data-path <path>", "dot path to the records in the response (e.g. data.items)")
-    .option("--page-size <n>", "records per page", positiveInt("--page-size"))
-    .option("--max-pages <n>", "stop after this many pages", positiveInt("--max-pages"))
-    .option("--param <k=v>", "query parameter (repeatable)", collect, [])
-    .option("--header <k:v>", "request header (repeatable)", collect, [])
     .option("--dry-run", "fetch, but write nothing: print the files that would be written as JSON");
-  for (const option of targetOptions()) command.addOption(option);
+  for (const option of [...listingOptions(), ...targetOptions()]) command.addOption(option);
   command
     .addHelpText(
       "after",
@@ -94,20 +84,7 @@ async function runDbtExport(target: string, flags: DbtFlags, globals: Globals): 
     dryRun: flags.dryRun === true,
     dataTypes: dataTypes(flags.dataType),
   });
-  const params: Record<string, string[]> = {};
-  for (const [k, v] of parsePairs(flags.param, "=", "--param")) {
-    params[k] ??= [];
-    params[k].push(v);
-  }
-  const fetch: FetchOptions = {
-    params,
-    headers: Object.fromEntries(parsePairs(flags.header, ":", "--header")),
-    paginate: true,
-    ...(flags.strategy ? { strategy: flags.strategy as PaginationStrategy } : {}),
-    ...(flags.dataPath ? { dataPath: flags.dataPath } : {}),
-    ...(flags.pageSize ? { pageSize: flags.pageSize } : {}),
-    ...(flags.maxPages ? { maxPages: flags.maxPages } : {}),
-  };
+  const fetch: FetchOptions = listingFetchOptions(flags);
   const { client, path } = await openTarget(target, flags, globals);
   const progress = { pages: 0, truncated: false };
   // Counts pages on their way through, for the summary line.

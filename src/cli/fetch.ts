@@ -1,22 +1,15 @@
 // `apikit fetch <url | connector:path>`: every record of a listing as NDJSON on stdout (pipes into jq
 // or duckdb), or into a file of any output format, written atomically (the library's fetchToFile).
 import { type Command, Option } from "commander";
-import {
-  type Apikit,
-  type FetchOptions,
-  FORMATS,
-  type Format,
-  formatFromPath,
-  getWriter,
-  PaginationStrategy,
-} from "../index.js";
+import { type Apikit, type FetchOptions, FORMATS, type Format, formatFromPath, getWriter } from "../index.js";
 import { Progress } from "./progress.js";
 import { UsageError } from "./report.js";
 import {
-  collect,
   type Globals,
+  type ListingFlags,
+  listingFetchOptions,
+  listingOptions,
   openTarget,
-  parsePairs,
   positiveInt,
   type TargetFlags,
   targetOptions,
@@ -25,21 +18,9 @@ import {
 /** Formats that can go to stdout; the others need a file (-o). */
 const STDOUT_FORMATS: readonly Format[] = ["ndjson", "jsonl", "json", "csv"];
 
-interface FetchFlags extends TargetFlags {
+interface FetchFlags extends TargetFlags, ListingFlags {
   output?: string;
   format?: string;
-  paginate?: boolean;
-  strategy?: string;
-  dataPath?: string;
-  pageSize?: number;
-  maxPages?: number;
-  maxItems?: number;
-  offsetParam?: string;
-  limitParam?: string;
-  pageParam?: string;
-  cursorParam?: string;
-  param: string[];
-  header: string[];
   json?: boolean;
   dryRun?: boolean;
   table?: string;
@@ -89,20 +70,9 @@ export function registerFetch(program: Command): void {
     )
     .option("--paginate", "follow pages (auto-detected unless --strategy is given)")
     .option("--no-paginate", "fetch only the first page")
-    .addOption(new Option("--strategy <name>", "pagination strategy").choices(PaginationStrategy.options))
-    .option("--data-path <path>", "dot path to the records in the response (e.g. data.items)")
-    .option("--page-size <n>", "records per page", positiveInt("--page-size"))
-    .option("--max-pages <n>", "stop after this many pages", positiveInt("--max-pages"))
-    .option("--max-items <n>", "stop after this many records", positiveInt("--max-items"))
-    .option("--offset-param <name>", "offset strategy: the offset parameter (default offset)")
-    .option("--limit-param <name>", "the page-size parameter (default limit)")
-    .option("--page-param <name>", "page strategy: the page parameter (default page)")
-    .option("--cursor-param <name>", "cursor strategy: the cursor parameter (default cursor)")
-    .option("--param <k=v>", "query parameter (repeatable)", collect, [])
-    .option("--header <k:v>", "request header (repeatable)", collect, [])
     .option("--json", "print the summary as JSON on stdout (with -o)")
     .option("--dry-run", "print the request that would be sent, send nothing");
-  for (const option of targetOptions()) command.addOption(option);
+  for (const option of [...listingOptions(), ...targetOptions()]) command.addOption(option);
   command
     .addHelpText(
       "after",
@@ -143,26 +113,8 @@ function incrementalFrom(flags: FetchFlags): FetchOptions["incremental"] {
 }
 
 export function fetchOptionsFrom(flags: FetchFlags): FetchOptions {
-  const params: Record<string, string[]> = {};
-  for (const [k, v] of parsePairs(flags.param ?? [], "=", "--param")) {
-    params[k] ??= [];
-    params[k].push(v);
-  }
-  return {
-    params,
-    headers: Object.fromEntries(parsePairs(flags.header ?? [], ":", "--header")),
-    ...(flags.paginate !== undefined ? { paginate: flags.paginate } : { paginate: true }),
-    ...(flags.strategy ? { strategy: flags.strategy as PaginationStrategy } : {}),
-    ...(flags.dataPath ? { dataPath: flags.dataPath } : {}),
-    ...(flags.pageSize ? { pageSize: flags.pageSize } : {}),
-    ...(flags.maxPages ? { maxPages: flags.maxPages } : {}),
-    ...(flags.maxItems ? { maxItems: flags.maxItems } : {}),
-    ...(flags.offsetParam ? { offsetParam: flags.offsetParam } : {}),
-    ...(flags.limitParam ? { limitParam: flags.limitParam } : {}),
-    ...(flags.pageParam ? { pageParam: flags.pageParam } : {}),
-    ...(flags.cursorParam ? { cursorParam: flags.cursorParam } : {}),
-    ...(incrementalFrom(flags) ? { incremental: incrementalFrom(flags) } : {}),
-  };
+  const incremental = incrementalFrom(flags);
+  return { ...listingFetchOptions(flags), ...(incremental ? { incremental } : {}) };
 }
 
 async function runFetch(target: string, flags: FetchFlags, globals: Globals): Promise<void> {

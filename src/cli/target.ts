@@ -6,8 +6,10 @@ import {
   Apikit,
   type ApikitOptions,
   consoleLogger,
+  type FetchOptions,
   type Hooks,
   type Logger,
+  PaginationStrategy,
   resolveCredential,
 } from "../index.js";
 import { UsageError } from "./report.js";
@@ -162,4 +164,59 @@ function secretFor(
     default:
       return { auth: "bearer", token: secret };
   }
+}
+
+/** The flags of a command that pulls a listing: pagination, limits, parameters and headers. */
+export interface ListingFlags {
+  paginate?: boolean;
+  strategy?: string;
+  dataPath?: string;
+  pageSize?: number;
+  maxPages?: number;
+  maxItems?: number;
+  offsetParam?: string;
+  limitParam?: string;
+  pageParam?: string;
+  cursorParam?: string;
+  param: string[];
+  header: string[];
+}
+
+export function listingOptions(): Option[] {
+  return [
+    new Option("--strategy <name>", "pagination strategy").choices(PaginationStrategy.options),
+    new Option("--data-path <path>", "dot path to the records in the response (e.g. data.items)"),
+    new Option("--page-size <n>", "records per page").argParser(positiveInt("--page-size")),
+    new Option("--max-pages <n>", "stop after this many pages").argParser(positiveInt("--max-pages")),
+    new Option("--max-items <n>", "stop after this many records").argParser(positiveInt("--max-items")),
+    new Option("--offset-param <name>", "offset strategy: the offset parameter (default offset)"),
+    new Option("--limit-param <name>", "the page-size parameter (default limit)"),
+    new Option("--page-param <name>", "page strategy: the page parameter (default page)"),
+    new Option("--cursor-param <name>", "cursor strategy: the cursor parameter (default cursor)"),
+    new Option("--param <k=v>", "query parameter (repeatable)").argParser(collect).default([]),
+    new Option("--header <k:v>", "request header (repeatable)").argParser(collect).default([]),
+  ];
+}
+
+/** Listing flags as the library's fetch options (pages are followed unless --no-paginate). */
+export function listingFetchOptions(flags: ListingFlags): FetchOptions {
+  const params: Record<string, string[]> = {};
+  for (const [k, v] of parsePairs(flags.param ?? [], "=", "--param")) {
+    params[k] ??= [];
+    params[k].push(v);
+  }
+  return {
+    params,
+    headers: Object.fromEntries(parsePairs(flags.header ?? [], ":", "--header")),
+    paginate: flags.paginate ?? true,
+    ...(flags.strategy ? { strategy: flags.strategy as PaginationStrategy } : {}),
+    ...(flags.dataPath ? { dataPath: flags.dataPath } : {}),
+    ...(flags.pageSize ? { pageSize: flags.pageSize } : {}),
+    ...(flags.maxPages ? { maxPages: flags.maxPages } : {}),
+    ...(flags.maxItems ? { maxItems: flags.maxItems } : {}),
+    ...(flags.offsetParam ? { offsetParam: flags.offsetParam } : {}),
+    ...(flags.limitParam ? { limitParam: flags.limitParam } : {}),
+    ...(flags.pageParam ? { pageParam: flags.pageParam } : {}),
+    ...(flags.cursorParam ? { cursorParam: flags.cursorParam } : {}),
+  };
 }
