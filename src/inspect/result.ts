@@ -84,7 +84,7 @@ export class InspectorResult implements InspectorInfo {
     const auth = AUTH_SNIPPETS[this.authType] ?? "";
     const params = Object.keys(this.params).length > 0 ? `, { params: ${JSON.stringify(this.params)} }` : "";
     return [
-      'import { Apikit } from "apikit";',
+      'import { Apikit } from "apikit-ts";',
       "",
       "const client = new Apikit({",
       `  baseUrl: ${JSON.stringify(this.baseUrl)},`,

@@ -52,6 +52,7 @@ describe("inspect", () => {
     expect(result.headers["set-cookie"]).toBe("[REDACTED]");
 
     const ts = result.suggestedConfig();
+    expect(ts).toContain('import { Apikit } from "apikit-ts";');
     expect(ts).toContain(`baseUrl: ${JSON.stringify(`${server.url}/v2`)}`);
     expect(ts).toContain('"strategy":"cursor"');
     expect(ts).toContain('client.fetchRecords("/events", { params: {"status":"open"} })');
