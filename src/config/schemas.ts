@@ -4,6 +4,38 @@ import { z } from "zod";
 
 const nonEmpty = (what: string) => z.string().min(1, `${what} must not be empty`);
 
+/** An absolute http(s) URL with a host: anything else (no scheme, ftp:, "http:/x") is not one. */
+function isHttpUrl(value: string): boolean {
+  if (!/^https?:\/\//i.test(value)) return false;
+  try {
+    return new URL(value).hostname !== "";
+  } catch {
+    return false;
+  }
+}
+
+/** The value as the message shows it: quoted, cut short, with any user:password@ masked. */
+function shown(value: unknown): string {
+  if (typeof value !== "string") return value === undefined ? "nothing" : `a ${typeof value}`;
+  // Masked before it is cut, so that a long password is not cut just before its "@".
+  const masked = value.replace(/^([^/?#]*\/\/)?[^/?#@]*@/, (_m, scheme = "") => `${scheme}***@`);
+  return JSON.stringify(masked.length > 80 ? `${masked.slice(0, 80)}…` : masked);
+}
+
+/**
+ * One check with one message, so that one mistake (a baseUrl without its scheme) is one error, with
+ * the value that was given and the form that is expected.
+ */
+const httpUrl = (field: string, example: string, missing: string) => {
+  const message = (input: unknown) =>
+    input === undefined
+      ? missing
+      : `${field} must be an absolute http(s) URL, e.g. ${example}: got ${shown(input)}`;
+  return z
+    .string({ error: (issue) => message(issue.input) })
+    .refine(isHttpUrl, { error: (issue) => message(issue.input) });
+};
+
 export const DEFAULT_RETRY_STATUSES = [408, 429, 500, 502, 503, 504] as const;
 
 export const RetryConfig = z.strictObject({
@@ -72,9 +104,11 @@ export const AuthConfig = z.discriminatedUnion("type", [
     type: z.literal("oauth2"),
     clientId: nonEmpty("oauth2 auth needs a client id: clientId"),
     clientSecret: nonEmpty("oauth2 auth needs a client secret: clientSecret"),
-    tokenUrl: z
-      .string({ error: "oauth2 auth needs a token URL: tokenUrl" })
-      .url("tokenUrl must be an absolute http(s) URL"),
+    tokenUrl: httpUrl(
+      "tokenUrl",
+      "https://auth.example.com/oauth/token",
+      "oauth2 auth needs a token URL: tokenUrl",
+    ),
     scopes: z.array(z.string().min(1)).optional(),
     audience: z.string().min(1).optional(),
     /** How the client authenticates to the token endpoint. Default client_secret_post. */
@@ -93,10 +127,11 @@ export const RateLimitConfig = z.strictObject({
 });
 export type RateLimitConfig = z.infer<typeof RateLimitConfig>;
 
-const BaseUrl = z
-  .string()
-  .url("baseUrl must be an absolute http(s) URL")
-  .refine((u) => /^https?:\/\//i.test(u), "baseUrl must start with http:// or https://")
+const BaseUrl = httpUrl(
+  "baseUrl",
+  "https://api.example.com/v1",
+  "baseUrl is required, e.g. https://api.example.com/v1",
+)
   // Trailing slashes are dropped so that "/api/v2/" + "/users" joins to "/api/v2/users". A loop, not
   // /\/+$/: that regex retries from every slash of a long run that does not end the string (quadratic).
   .transform((u) => {
