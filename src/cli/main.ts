@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // The apikit command line: one file per command; this one wires them into commander and turns
 // failures into one clear line and an exit code (0 ok, 1 runtime failure, 2 usage error).
+// Must stay the first import: it turns away an old Node before any other module is evaluated.
+import "./node-guard.js";
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { registerConfig } from "./config.js";
