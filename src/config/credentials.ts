@@ -65,17 +65,39 @@ export async function resolveCredential(
   query: CredentialQuery,
   context: CredentialContext = {},
 ): Promise<ResolvedCredential | undefined> {
-  const found = await findCredential(query, context);
-  if (found) {
-    context.logger?.debug(`credential ${describe(query)} from ${found.source}`);
+  let found = findLocalCredential(query, context);
+  if (!found && query.connector && context.store) {
+    const value = await context.store.getSecret(query.connector, query.field);
+    if (value)
+      found = { value, source: `the saved connector "${query.connector}" (OS keyring or config file)` };
   }
+  return logged(query, context, found);
+}
+
+/**
+ * The chain without its last step: option → environment → .env → ~/.netrc, read synchronously, for
+ * the Apikit constructor. The OS keyring is asynchronous, so it stays with resolveCredential.
+ */
+export function resolveCredentialSync(
+  query: CredentialQuery,
+  context: Omit<CredentialContext, "store"> = {},
+): ResolvedCredential | undefined {
+  return logged(query, context, findLocalCredential(query, context));
+}
+
+function logged(
+  query: CredentialQuery,
+  context: CredentialContext,
+  found: ResolvedCredential | undefined,
+): ResolvedCredential | undefined {
+  if (found) context.logger?.debug(`credential ${describe(query)} from ${found.source}`);
   return found;
 }
 
-async function findCredential(
+function findLocalCredential(
   query: CredentialQuery,
   context: CredentialContext,
-): Promise<ResolvedCredential | undefined> {
+): ResolvedCredential | undefined {
   if (query.explicit) return { value: query.explicit, source: "option" };
   const env = context.env ?? process.env;
   const names = envNamesFor(query);
@@ -84,7 +106,7 @@ async function findCredential(
     if (value) return { value, source: `environment variable ${name}` };
   }
   const dotenvPath = join(context.cwd ?? process.cwd(), ".env");
-  const dotenv = readDotenv(dotenvPath);
+  const dotenv = names.length > 0 ? readDotenv(dotenvPath) : {};
   for (const name of names) {
     const value = dotenv[name];
     if (value) return { value, source: `${dotenvPath} (${name})` };
@@ -94,11 +116,6 @@ async function findCredential(
     const entry = readNetrc(netrcPath, query.host);
     const value = query.field === "username" ? entry?.login : entry?.password;
     if (value) return { value, source: `${netrcPath} (machine ${query.host})` };
-  }
-  if (query.connector && context.store) {
-    const value = await context.store.getSecret(query.connector, query.field);
-    if (value)
-      return { value, source: `the saved connector "${query.connector}" (OS keyring or config file)` };
   }
   return undefined;
 }

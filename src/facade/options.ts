@@ -1,5 +1,9 @@
 // The facade's options, normalised once at the edge (as ky does): flat iki-apikit-style names
-// (token, apiKey, maxRetries, ...) fold into one validated ApiConfig.
+// (token, apiKey, maxRetries, ...) fold into one validated ApiConfig, and a secret the named auth type
+// needs but the options leave out comes from the credential chain (environment, .env, ~/.netrc).
+
+import { join } from "node:path";
+import { type CredentialField, resolveCredentialSync } from "../config/credentials.js";
 import {
   ApiConfig,
   type ApiConfigInput,
@@ -9,8 +13,8 @@ import {
   type RateLimitConfig,
   type RetryConfigInput,
 } from "../config/index.js";
-import { ConfigError } from "../errors.js";
-import type { Hooks, Logger } from "../http/index.js";
+import { ConfigError, type ConfigIssue } from "../errors.js";
+import { defaultLogger, type Hooks, type Logger } from "../http/index.js";
 
 export interface ApikitOptions {
   baseUrl: string;
@@ -48,6 +52,13 @@ export interface ApikitOptions {
   userAgent?: string;
   logger?: Logger;
   hooks?: Hooks;
+  /**
+   * Where a secret the options leave out is looked for (APIKIT_TOKEN, APIKIT_API_KEY, $NETRC).
+   * Default: process.env.
+   */
+  env?: NodeJS.ProcessEnv;
+  /** Where `.env` is looked for. Default: the working directory. */
+  cwd?: string;
 }
 
 const FLAT_AUTH_FIELDS = [
@@ -111,15 +122,87 @@ function authFrom(options: ApikitOptions): AuthConfigInput {
   }
 }
 
+/**
+ * The fields of each auth type that may come from outside the options: the environment (APIKIT_TOKEN,
+ * APIKIT_API_KEY), `.env`, and ~/.netrc for the baseUrl's host (password = token, login = username).
+ * oauth2 has no such place without a connector name (fromName has one), and the keyring is async.
+ */
+const CHAIN_FIELDS: Partial<Record<string, readonly CredentialField[]>> = {
+  bearer: ["token"],
+  apikey: ["apiKey"],
+  basic: ["username", "password"],
+};
+
+/**
+ * Fills what the named auth type needs and the options leave out, from the credential chain (an
+ * explicit option always wins); returns where it looked for what is still missing, per issue path.
+ */
+function withChainCredentials(
+  auth: AuthConfigInput,
+  options: ApikitOptions,
+): { auth: AuthConfigInput; looked: Map<string, string> } {
+  const looked = new Map<string, string>();
+  // A malformed auth (null, no type) is left for the schema to name.
+  const fields = (auth && typeof auth === "object" && CHAIN_FIELDS[auth.type]) || [];
+  if (fields.length === 0) return { auth, looked };
+  const filled: Record<string, unknown> = { ...auth };
+  const host = hostOf(options.baseUrl);
+  const context = { env: options.env, cwd: options.cwd, logger: options.logger ?? defaultLogger() };
+  for (const field of fields) {
+    if (typeof filled[field] === "string" && filled[field] !== "") continue;
+    const found = resolveCredentialSync({ field, host }, context);
+    if (found) filled[field] = found.value;
+    else looked.set(`auth.${field}`, placesFor(field, host, options));
+  }
+  return { auth: filled as AuthConfigInput, looked };
+}
+
+function hostOf(baseUrl: unknown): string | undefined {
+  if (typeof baseUrl !== "string") return undefined;
+  try {
+    return new URL(baseUrl).hostname || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function placesFor(field: CredentialField, host: string | undefined, options: ApikitOptions): string {
+  const env = field === "token" ? "APIKIT_TOKEN" : field === "apiKey" ? "APIKIT_API_KEY" : undefined;
+  const dotenv = env ? join(options.cwd ?? process.cwd(), ".env") : undefined;
+  const netrcPath = (options.env ?? process.env).NETRC ?? "~/.netrc";
+  const netrc = host && field !== "apiKey" ? `${netrcPath} (machine ${host})` : undefined;
+  return [`the option ${field}`, env, dotenv, netrc].filter(Boolean).join(", ");
+}
+
+/** The ConfigError again, each missing credential saying where it was looked for. */
+function sayWhereLooked(error: ConfigError, looked: Map<string, string>): ConfigError {
+  if (looked.size === 0) return error;
+  const issues: ConfigIssue[] = error.issues.map((issue) => {
+    const places = looked.get(issue.path);
+    return places ? { ...issue, message: `${issue.message}; looked in ${places}` } : issue;
+  });
+  const lines = issues.map((i) => `  - ${i.path}: ${i.message}`).join("\n");
+  return new ConfigError(`Invalid client options:\n${lines}`, issues);
+}
+
 export function normalizeOptions(options: ApikitOptions): ApiConfig {
   if (options === null || typeof options !== "object") {
     throw new ConfigError("Invalid client options: expected an object with at least baseUrl", [
       { path: "(root)", message: "expected an object" },
     ]);
   }
-  const { logger: _logger, hooks: _hooks, maxRetries, auth: _auth, ...rest } = options;
-  const config: Record<string, unknown> = { ...rest, auth: authFrom(options) };
+  const { logger: _logger, hooks: _hooks, env: _env, cwd: _cwd, maxRetries, auth: _auth, ...rest } = options;
+  const { auth, looked } = withChainCredentials(authFrom(options), options);
+  const config: Record<string, unknown> = { ...rest, auth };
   for (const field of FLAT_AUTH_FIELDS) delete config[field];
   if (maxRetries !== undefined) config.retry = { ...(options.retry ?? {}), maxRetries };
-  return parseConfig(ApiConfig, config satisfies Record<string, unknown> as ApiConfigInput, "client options");
+  try {
+    return parseConfig(
+      ApiConfig,
+      config satisfies Record<string, unknown> as ApiConfigInput,
+      "client options",
+    );
+  } catch (error) {
+    throw error instanceof ConfigError ? sayWhereLooked(error, looked) : error;
+  }
 }
