@@ -61,7 +61,8 @@ describe("the Node.js version gate", () => {
     expect(line).toContain("npm install --prefix ~/.local/node24 node@24");
   });
 
-  it("pins .nvmrc and .node-version to a Node that engines accepts", async () => {
+  it("pins .nvmrc and .node-version to a Node that engines accepts; npm enforces engines", async () => {
+    expect((await readFile(join(ROOT, ".npmrc"), "utf8")).split("\n")).toContain("engine-strict=true");
     for (const file of [".nvmrc", ".node-version"]) {
       const version = (await readFile(join(ROOT, file), "utf8")).trim();
       expect(check.nodeProblem(`v${version}`)).toBeNull();
