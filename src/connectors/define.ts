@@ -1,24 +1,29 @@
 // defineConnector(): wraps a connector's config builder with option checking (unknown names, missing
 // required options, defaults), so each built-in only says how its options shape the config.
 import { ConfigError, type ConfigIssue } from "../errors.js";
-import type { ConnectorConfig, ConnectorDefinition } from "./types.js";
+import type { ConnectorConfig, ConnectorDefinition, ConnectorUrls } from "./types.js";
 
 export interface ConnectorSpec extends Omit<ConnectorDefinition, "config"> {
-  /** Builds the config from options that are known, trimmed, non-empty and defaulted. */
-  build(options: Readonly<Record<string, string>>): ConnectorConfig;
+  /**
+   * Builds the config from options that are known, trimmed, non-empty and defaulted. A URL in `urls`
+   * replaces the one the options would build; an option only needed for it may then be missing.
+   */
+  build(options: Readonly<Record<string, string>>, urls: Readonly<ConnectorUrls>): ConnectorConfig;
 }
 
 export function defineConnector(spec: ConnectorSpec): ConnectorDefinition {
   const { build, ...definition } = spec;
   return Object.freeze({
     ...definition,
-    config: (options: Record<string, string> = {}) => build(resolveOptions(definition, options)),
+    config: (options: Record<string, string> = {}, urls: ConnectorUrls = {}) =>
+      build(resolveOptions(definition, options, urls), urls),
   });
 }
 
 function resolveOptions(
   connector: Omit<ConnectorDefinition, "config">,
   given: Record<string, string>,
+  urls: ConnectorUrls,
 ): Record<string, string> {
   const declared = connector.options ?? {};
   const known = Object.keys(declared);
@@ -35,10 +40,11 @@ function resolveOptions(
   for (const [name, option] of Object.entries(declared)) {
     if (resolved[name] !== undefined) continue;
     if (option.default !== undefined) resolved[name] = option.default;
-    else if (option.required) {
+    else if (option.required && !option.unlessGiven?.every((url) => urls[url])) {
+      const instead = option.unlessGiven ? ` (or give ${option.unlessGiven.join(" and ")})` : "";
       issues.push({
         path: name,
-        message: `the ${connector.name} connector needs the option ${name}: ${option.description}`,
+        message: `the ${connector.name} connector needs the option ${name}: ${option.description}${instead}`,
       });
     }
   }

@@ -11,6 +11,17 @@ export interface ConnectorOption {
   description: string;
   required?: boolean;
   default?: string;
+  /**
+   * The URLs this option only serves to build: when the caller gives all of them (fromName's baseUrl,
+   * tokenUrl), a required option may be left out.
+   */
+  unlessGiven?: readonly (keyof ConnectorUrls)[];
+}
+
+/** URLs the caller gives instead of having the connector build them from its options. */
+export interface ConnectorUrls {
+  baseUrl?: string | undefined;
+  tokenUrl?: string | undefined;
 }
 
 /** An ApiConfigInput whose auth holds only the type and the fields that are not secret. */
@@ -29,6 +40,9 @@ export interface ConnectorDefinition {
   credentials: Partial<Record<CredentialField, string>>;
   /** Per-account settings such as storeDomain, apiVersion or siteDomain. */
   options?: Record<string, ConnectorOption>;
-  /** Everything but the secrets. Throws ConfigError for a missing required or an unknown option. */
-  config(options?: Record<string, string>): ConnectorConfig;
+  /**
+   * Everything but the secrets. Throws ConfigError for a missing required or an unknown option. URLs in
+   * `given` are used as they are, so an option that only builds them is not needed.
+   */
+  config(options?: Record<string, string>, given?: ConnectorUrls): ConnectorConfig;
 }

@@ -5,7 +5,7 @@ import type { ApiConfigInput } from "../config/index.js";
 import { ConfigManager } from "../config/manager.js";
 import { connectors as builtins, type ConnectorRegistry } from "../connectors/index.js";
 import { closeMatches } from "../connectors/suggest.js";
-import { ConnectorNotFoundError } from "../errors.js";
+import { ConfigError, ConnectorNotFoundError } from "../errors.js";
 import type { Logger } from "../http/index.js";
 import type { ApikitOptions } from "./options.js";
 
@@ -31,6 +31,16 @@ const NEEDS: Record<string, CredentialField[]> = {
   oauth2: ["clientId", "clientSecret"],
 };
 
+/**
+ * Auth settings a caller may override, per auth type, with the field each becomes in the AuthConfig
+ * (the flat option names are the constructor's: apiKeyHeader → header).
+ */
+const AUTH_OVERRIDES: Record<string, Record<string, string>> = {
+  apikey: { apiKeyHeader: "header", apiKeyQueryParam: "queryParam" },
+  oauth2: { tokenUrl: "tokenUrl", scopes: "scopes", audience: "audience", clientAuth: "clientAuth" },
+};
+const ALL_AUTH_OVERRIDES = [...new Set(Object.values(AUTH_OVERRIDES).flatMap((m) => Object.keys(m)))];
+
 const CREDENTIAL_FIELDS: readonly CredentialField[] = [
   "token",
   "apiKey",
@@ -48,7 +58,12 @@ export async function resolveNamed(name: string, overrides: FromNameOptions): Pr
   let envNames: Partial<Record<CredentialField, string>> = {};
   if (registry.has(name)) {
     const connector = registry.get(name);
-    base = connector.config(overrides.options ?? {});
+    // A baseUrl (and tokenUrl) of the caller's replaces the one the connector builds, so an option that
+    // only builds it (shopify's storeDomain, jira's siteDomain, salesforce's myDomain) is not needed.
+    base = connector.config(overrides.options ?? {}, {
+      baseUrl: overrides.baseUrl,
+      tokenUrl: overrides.tokenUrl,
+    });
     envNames = connector.credentials;
     logger?.debug(`connector ${name}: built in`);
   } else {
@@ -66,6 +81,7 @@ export async function resolveNamed(name: string, overrides: FromNameOptions): Pr
   }
   const auth: Record<string, unknown> = { type: "none", ...(base.auth ?? {}) };
   const type = String(auth.type);
+  applyAuthOverrides(name, type, auth, overrides);
   const baseUrl = overrides.baseUrl ?? base.baseUrl;
   const host = new URL(baseUrl).hostname;
   const store = quietStore(manager, logger);
@@ -80,7 +96,8 @@ export async function resolveNamed(name: string, overrides: FromNameOptions): Pr
     auth[field] = found.value;
   }
   const { options: _o, configPath: _c, registry: _r, cwd: _cwd, env: _env, ...rest } = overrides;
-  for (const field of CREDENTIAL_FIELDS) delete (rest as Record<string, unknown>)[field];
+  for (const field of [...CREDENTIAL_FIELDS, ...ALL_AUTH_OVERRIDES])
+    delete (rest as Record<string, unknown>)[field];
   return {
     ...(base as ApikitOptions),
     ...rest,
@@ -105,4 +122,26 @@ function quietStore(manager: ConfigManager, logger: Logger | undefined): SecretS
       }
     },
   };
+}
+
+/** The caller's auth settings win over the connector's; one its auth type has no use for is an error. */
+function applyAuthOverrides(
+  name: string,
+  type: string,
+  auth: Record<string, unknown>,
+  overrides: FromNameOptions,
+): void {
+  const fields = AUTH_OVERRIDES[type] ?? {};
+  for (const option of ALL_AUTH_OVERRIDES) {
+    const value = overrides[option as keyof FromNameOptions];
+    if (value === undefined) continue;
+    const field = fields[option];
+    if (field === undefined) {
+      const message = `${option} does not apply to the "${name}" connector, whose auth is ${type}`;
+      throw new ConfigError(`Invalid options for the ${name} connector:\n  - ${option}: ${message}`, [
+        { path: option, message },
+      ]);
+    }
+    auth[field] = value;
+  }
 }

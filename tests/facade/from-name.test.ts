@@ -125,3 +125,157 @@ describe("Apikit.fromName", () => {
     expect((unknown as ConnectorNotFoundError).suggestions).toContain("github");
   });
 });
+
+describe("Apikit.fromName overrides", () => {
+  function tokenServer(accessToken: string, instanceUrl: string) {
+    return serve((req, res) => {
+      const form = new URLSearchParams(req.body);
+      if (form.get("client_id") !== "cid" || form.get("client_secret") !== "csecret") {
+        json(res, 400, { error: "invalid_client" });
+        return;
+      }
+      json(res, 200, {
+        access_token: accessToken,
+        instance_url: instanceUrl,
+        token_type: "Bearer",
+        expires_in: 3600,
+      });
+    });
+  }
+
+  it("sends salesforce's token request to an overriding tokenUrl, without myDomain once baseUrl is given", async () => {
+    const api = await serve((req, res) =>
+      json(res, 200, { done: true, records: [{ auth: req.headers.authorization ?? null }] }),
+    );
+    const tokens = await tokenServer("sf-access-1234", api.url);
+    const { cwd, configPath } = folders();
+    const client = track(
+      await Apikit.fromName("salesforce", {
+        baseUrl: api.url,
+        tokenUrl: `${tokens.url}/services/oauth2/token`,
+        clientId: "cid",
+        clientSecret: "csecret",
+        env: {},
+        cwd,
+        configPath,
+      }),
+    );
+    expect(client.config.auth).toMatchObject({ tokenUrl: `${tokens.url}/services/oauth2/token` });
+    expect((await client.fetchRecords("/query", { paginate: false }))[0]).toMatchObject({
+      auth: "Bearer sf-access-1234",
+    });
+    expect(tokens.requests.map((r) => r.url)).toEqual(["/services/oauth2/token"]);
+  });
+
+  it("still asks salesforce for myDomain when only one of baseUrl and tokenUrl is given", async () => {
+    const { cwd, configPath } = folders();
+    const only = { clientId: "cid", clientSecret: "csecret", env: {}, cwd, configPath };
+    await expect(
+      Apikit.fromName("salesforce", { ...only, baseUrl: "https://acme.example.test" }),
+    ).rejects.toThrow(/needs the option myDomain.*\(or give baseUrl and tokenUrl\)/);
+    // With myDomain, a tokenUrl override alone replaces the one built from it.
+    const client = track(
+      await Apikit.fromName("salesforce", {
+        ...only,
+        options: { myDomain: "acme" },
+        tokenUrl: "https://login.example.test/token",
+      }),
+    );
+    expect(client.config.baseUrl).toBe("https://acme.my.salesforce.com/services/data/v62.0");
+    expect(client.config.auth).toMatchObject({ tokenUrl: "https://login.example.test/token" });
+  });
+
+  it("needs no storeDomain for shopify or siteDomain for jira when baseUrl is given", async () => {
+    const api = await serve((req, res) =>
+      json(res, 200, {
+        data: [
+          { shopify: req.headers["x-shopify-access-token"] ?? null, auth: req.headers.authorization ?? null },
+        ],
+      }),
+    );
+    const { cwd, configPath } = folders();
+    const shop = track(
+      await Apikit.fromName("shopify", {
+        baseUrl: `${api.url}/admin/api/2026-07`,
+        env: { SHOPIFY_ACCESS_TOKEN: "shpat_1234" },
+        cwd,
+        configPath,
+      }),
+    );
+    expect((await shop.fetchRecords("/products.json", { paginate: false }))[0]).toMatchObject({
+      shopify: "shpat_1234",
+    });
+    const jira = track(
+      await Apikit.fromName("jira", {
+        baseUrl: `${api.url}/rest/api/3`,
+        env: { JIRA_EMAIL: "me@example.test", JIRA_API_TOKEN: "jira-1234" },
+        cwd,
+        configPath,
+      }),
+    );
+    expect((await jira.fetchRecords("/myself", { paginate: false }))[0]).toMatchObject({
+      auth: `Basic ${Buffer.from("me@example.test:jira-1234").toString("base64")}`,
+    });
+    await expect(Apikit.fromName("jira", { token: "t", env: {}, cwd, configPath })).rejects.toThrow(
+      /siteDomain/,
+    );
+  });
+
+  it("applies the API-key header and the other auth overrides, and refuses one the auth type lacks", async () => {
+    const api = await serve((req, res) =>
+      json(res, 200, { data: [{ key: req.headers["x-custom-key"] ?? null }] }),
+    );
+    const { cwd, configPath } = folders();
+    const shop = track(
+      await Apikit.fromName("shopify", {
+        baseUrl: api.url,
+        apiKey: "k-1234",
+        apiKeyHeader: "X-Custom-Key",
+        env: {},
+        cwd,
+        configPath,
+      }),
+    );
+    expect((await shop.fetchRecords("/", { paginate: false }))[0]).toEqual({ key: "k-1234" });
+    const scoped = track(
+      await Apikit.fromName("salesforce", {
+        options: { myDomain: "acme" },
+        clientId: "cid",
+        clientSecret: "csecret",
+        scopes: ["api"],
+        audience: "https://aud.example.test",
+        clientAuth: "client_secret_basic",
+        env: {},
+        cwd,
+        configPath,
+      }),
+    );
+    expect(scoped.config.auth).toMatchObject({
+      scopes: ["api"],
+      audience: "https://aud.example.test",
+      clientAuth: "client_secret_basic",
+    });
+    const gh = track(
+      await Apikit.fromName("github", {
+        token: "t",
+        headers: { "X-GitHub-Api-Version": "2026-03-10" },
+        pagination: { pageSize: 30 },
+        env: {},
+        cwd,
+        configPath,
+      }),
+    );
+    expect(gh.config.headers).toMatchObject({ "X-GitHub-Api-Version": "2026-03-10" });
+    expect(gh.config.pagination).toMatchObject({ strategy: "link", pageSize: 30, limitParam: "per_page" });
+    const error = await Apikit.fromName("github", {
+      token: "t",
+      tokenUrl: "https://x.example.test/token",
+      env: {},
+      cwd,
+      configPath,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toContain("tokenUrl");
+    expect((error as Error).message).toContain("bearer");
+  });
+});

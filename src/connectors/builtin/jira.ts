@@ -14,10 +14,14 @@ export const jira = defineConnector({
     siteDomain: {
       description: 'the Jira site, as "mysite" or "mysite.atlassian.net"',
       required: true,
+      unlessGiven: ["baseUrl"],
     },
   },
-  build: (o) => ({
-    baseUrl: `https://${hostOption("jira", "siteDomain", o.siteDomain!, "atlassian.net")}/rest/api/3`,
+  build: (o, urls) => ({
+    // siteDomain is missing only when the caller gave baseUrl (defineConnector checked).
+    baseUrl:
+      urls.baseUrl ??
+      `https://${hostOption("jira", "siteDomain", o.siteDomain!, "atlassian.net")}/rest/api/3`,
     auth: { type: "basic" },
     pagination: {
       strategy: "offset",

@@ -15,19 +15,21 @@ export const salesforce = defineConnector({
       description:
         'the org\'s My Domain, as "mycompany" or a host such as "mycompany--dev.sandbox.my.salesforce.com"',
       required: true,
+      unlessGiven: ["baseUrl", "tokenUrl"],
     },
     apiVersion: { description: "the REST API version", default: "v62.0" },
   },
-  build: (o) => {
-    const host = hostOption("salesforce", "myDomain", o.myDomain!, "my.salesforce.com");
+  build: (o, urls) => {
     const number = o.apiVersion!.replace(/^v/i, "");
     checkOption("salesforce", "apiVersion", number, /^\d+\.\d$/, "a version like v62.0");
     const version = `v${number}`;
+    // Missing only when the caller gave both URLs (defineConnector checked), so it is never used then.
+    const host = o.myDomain && hostOption("salesforce", "myDomain", o.myDomain, "my.salesforce.com");
     return {
-      baseUrl: `https://${host}/services/data/${version}`,
+      baseUrl: urls.baseUrl ?? `https://${host}/services/data/${version}`,
       auth: {
         type: "oauth2",
-        tokenUrl: `https://${host}/services/oauth2/token`,
+        tokenUrl: urls.tokenUrl ?? `https://${host}/services/oauth2/token`,
         clientAuth: "client_secret_post",
         instanceUrlFromToken: true,
       },

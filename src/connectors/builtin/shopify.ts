@@ -13,11 +13,13 @@ export const shopify = defineConnector({
     storeDomain: {
       description: 'the shop, as "mystore" or "mystore.myshopify.com"',
       required: true,
+      unlessGiven: ["baseUrl"],
     },
     apiVersion: { description: "the Admin API version (YYYY-MM, quarterly)", default: "2026-07" },
   },
-  build: (o) => {
-    const host = hostOption("shopify", "storeDomain", o.storeDomain!, "myshopify.com");
+  build: (o, urls) => {
+    // Missing only when the caller gave baseUrl (defineConnector checked).
+    const host = o.storeDomain && hostOption("shopify", "storeDomain", o.storeDomain, "myshopify.com");
     const version = checkOption(
       "shopify",
       "apiVersion",
@@ -26,7 +28,7 @@ export const shopify = defineConnector({
       "a version like 2026-07",
     );
     return {
-      baseUrl: `https://${host}/admin/api/${version}`,
+      baseUrl: urls.baseUrl ?? `https://${host}/admin/api/${version}`,
       auth: { type: "apikey", header: "X-Shopify-Access-Token" },
       pagination: { strategy: "link", pageSize: 250, limitParam: "limit" },
     };
