@@ -27,6 +27,14 @@ export class ApikitError extends Error {
     this.status = context.status;
     this.attempts = context.attempts;
   }
+
+  /**
+   * For JSON logs: name, message and the fields (redacted when they were set), which plain
+   * JSON.stringify would give without the message. Not the cause: a low-level error is not ours to vouch for.
+   */
+  toJSON(): Record<string, unknown> {
+    return { name: this.name, message: this.message, ...Object.fromEntries(Object.entries(this)) };
+  }
 }
 
 export interface HttpErrorContext extends ErrorContext {
@@ -117,6 +125,14 @@ export class NetworkError extends ApikitError {
     super(message, context);
     this.errorCode = context.errorCode;
   }
+}
+
+/**
+ * A request on a client (or dispatcher) whose close() has run: a mistake in the caller's code, not a
+ * network fault, so it is never retried.
+ */
+export class ClientClosedError extends ApikitError {
+  override readonly code: string = "CLIENT_CLOSED";
 }
 
 export interface PaginationErrorContext extends ErrorContext {

@@ -1,7 +1,8 @@
 // An API key in a header (default X-API-Key) or in a query parameter.
+import { Printable } from "../util/printable.js";
 import type { AuthRequest, AuthStrategy } from "./strategy.js";
 
-export class ApiKeyAuth implements AuthStrategy {
+export class ApiKeyAuth extends Printable implements AuthStrategy {
   readonly type = "apikey";
   readonly sensitiveHeaders: readonly string[];
   readonly sensitiveParams: readonly string[];
@@ -10,6 +11,7 @@ export class ApiKeyAuth implements AuthStrategy {
   readonly #param: string | undefined;
 
   constructor(key: string, where: { header?: string | undefined; queryParam?: string | undefined } = {}) {
+    super();
     this.#key = key;
     this.#param = where.queryParam;
     this.#header = where.header?.toLowerCase() ?? (where.queryParam ? undefined : "x-api-key");
@@ -24,5 +26,13 @@ export class ApiKeyAuth implements AuthStrategy {
 
   secrets(): string[] {
     return [this.#key];
+  }
+
+  protected printable() {
+    return {
+      type: this.type,
+      ...(this.#header ? { header: this.#header } : {}),
+      ...(this.#param ? { queryParam: this.#param } : {}),
+    };
   }
 }

@@ -1,15 +1,19 @@
 // HTTP Basic: `Authorization: Basic base64(username:password)`.
+import { Printable } from "../util/printable.js";
 import type { AuthRequest, AuthStrategy } from "./strategy.js";
 
-export class BasicAuth implements AuthStrategy {
+export class BasicAuth extends Printable implements AuthStrategy {
   readonly type = "basic";
   readonly sensitiveHeaders: readonly string[] = ["authorization"];
   readonly sensitiveParams: readonly string[] = [];
+  readonly #username: string;
   readonly #header: string;
   readonly #password: string;
   readonly #encoded: string;
 
   constructor(username: string, password: string) {
+    super();
+    this.#username = username;
     this.#encoded = Buffer.from(`${username}:${password}`, "utf8").toString("base64");
     this.#header = `Basic ${this.#encoded}`;
     this.#password = password;
@@ -21,5 +25,9 @@ export class BasicAuth implements AuthStrategy {
 
   secrets(): string[] {
     return [this.#password, this.#encoded];
+  }
+
+  protected printable() {
+    return { type: this.type, username: this.#username };
   }
 }

@@ -1,13 +1,15 @@
 // `Authorization: Bearer <token>`.
+import { Printable } from "../util/printable.js";
 import type { AuthRequest, AuthStrategy } from "./strategy.js";
 
-export class BearerAuth implements AuthStrategy {
+export class BearerAuth extends Printable implements AuthStrategy {
   readonly type = "bearer";
   readonly sensitiveHeaders: readonly string[] = ["authorization"];
   readonly sensitiveParams: readonly string[] = [];
   readonly #token: string;
 
   constructor(token: string) {
+    super();
     this.#token = token;
   }
 
@@ -17,5 +19,9 @@ export class BearerAuth implements AuthStrategy {
 
   secrets(): string[] {
     return [this.#token];
+  }
+
+  protected printable() {
+    return { type: this.type };
   }
 }

@@ -4,8 +4,9 @@
 // and connect errors) without the client's credentials.
 import { getGlobalDispatcher } from "undici";
 import { ApikitError, AuthError, HttpError } from "../errors.js";
-import { createRedactor } from "../http/redact.js";
+import { createRedactor, defaultRedactor, REDACTED } from "../http/redact.js";
 import { send } from "../http/send.js";
+import { Printable } from "../util/printable.js";
 import type { AuthRequest, AuthStrategy, AuthTransport } from "./strategy.js";
 
 export interface OAuth2Options {
@@ -32,7 +33,7 @@ interface Token {
 
 const DEFAULT_EXPIRES_IN_S = 3600;
 
-export class OAuth2ClientCredentials implements AuthStrategy {
+export class OAuth2ClientCredentials extends Printable implements AuthStrategy {
   readonly type = "oauth2";
   readonly sensitiveHeaders: readonly string[] = ["authorization"];
   readonly sensitiveParams: readonly string[] = [];
@@ -45,6 +46,7 @@ export class OAuth2ClientCredentials implements AuthStrategy {
   #inFlight: Promise<Token> | undefined;
 
   constructor(options: OAuth2Options) {
+    super();
     this.#options = options;
     this.#now = options.now ?? Date.now;
   }
@@ -75,6 +77,19 @@ export class OAuth2ClientCredentials implements AuthStrategy {
 
   secrets(): string[] {
     return [this.#options.clientSecret, ...(this.#token ? [this.#token.value] : [])];
+  }
+
+  protected printable() {
+    const o = this.#options;
+    return {
+      type: this.type,
+      clientId: o.clientId,
+      tokenUrl: defaultRedactor.redactUrl(o.tokenUrl),
+      ...(o.scopes ? { scopes: o.scopes } : {}),
+      // Whether a token is held, never the token.
+      token: this.#token ? REDACTED : "none yet",
+      tokenRequests: this.tokenRequests,
+    };
   }
 
   #current(): Promise<Token> {

@@ -1,2 +1,3 @@
+export { redactBaseUrl, redactWhenPrinted } from "./redacted.js";
 export * from "./schemas.js";
 export { parseConfig } from "./validate.js";

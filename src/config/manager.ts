@@ -2,12 +2,14 @@
 // OS keyring (or, when asked, in that 0600 file), read back as validated ApiConfigs.
 import { homedir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
+import { inspect } from "node:util";
 import type { TomlTable, TomlValue } from "smol-toml";
 import { z } from "zod";
 import { closeMatches } from "../connectors/index.js";
 import { ConfigError, ConnectorNotFoundError } from "../errors.js";
 import type { Logger } from "../http/index.js";
 import { type Keyring, keyringAccount, OsKeyring } from "./keyring.js";
+import { redactWhenPrinted } from "./redacted.js";
 import { ApiConfig, type ApiConfigInput, type AuthConfigInput } from "./schemas.js";
 import { readTomlFile, writeTomlFile } from "./toml.js";
 import { parseConfig } from "./validate.js";
@@ -170,7 +172,8 @@ export class ConfigManager {
       if (value === undefined) throw this.missingSecret(name, field, secretStore);
       secrets[field] = value;
     }
-    return this.validate(name, table, secrets);
+    // Printed in a notebook, it shows no secret; read, it has them all.
+    return redactWhenPrinted(this.validate(name, table, secrets));
   }
 
   /**
@@ -298,6 +301,19 @@ export class ConfigManager {
     const run = this.queue.then(work, work);
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  // Printed as its file alone: a keyring passed in (a test's, a vault's) may hold the secrets themselves.
+  toJSON(): { path: string } {
+    return { path: this.path };
+  }
+
+  toString(): string {
+    return `ConfigManager ${this.path}`;
+  }
+
+  [inspect.custom](): string {
+    return this.toString();
   }
 }
 

@@ -8,6 +8,8 @@ import {
   PaginationConfig,
   type PaginationConfigInput,
   parseConfig,
+  redactBaseUrl,
+  redactWhenPrinted,
 } from "../config/index.js";
 import { ApikitError, ConfigError, HttpError, PaginationError } from "../errors.js";
 import { flattenRecord, SchemaBuilder, toJson } from "../flatten/index.js";
@@ -40,6 +42,7 @@ import {
   type ResumePoint,
   recordsAt,
 } from "../pagination/index.js";
+import { INSPECT, JUPYTER_DISPLAY } from "../util/printable.js";
 import {
   type ArrowTable,
   type FrameOptions,
@@ -152,7 +155,7 @@ export class Apikit implements AsyncDisposable {
   readonly #limiter: AdaptiveLimiter;
 
   constructor(options: ApikitOptions) {
-    this.config = normalizeOptions(options);
+    this.config = redactWhenPrinted(normalizeOptions(options));
     this.logger = options.logger ?? defaultLogger();
     const userHooks: Hooks = options.hooks ?? {};
     this.#limiter = new AdaptiveLimiter(this.config.concurrency);
@@ -943,6 +946,33 @@ export class Apikit implements AsyncDisposable {
   #printDryRun(result: DryRunResult): DryRunResult {
     process.stderr.write(`${result.toString()}\n`);
     return result;
+  }
+
+  // ── printed forms: one line, no secret and none of undici's internals ─────────
+
+  /** `Apikit <baseUrl> (<auth type>, <pagination>)`, the base URL redacted. */
+  toString(): string {
+    const { baseUrl, authType, pagination } = this.toJSON();
+    return `Apikit ${baseUrl} (${authType}, ${pagination})`;
+  }
+
+  toJSON(): { baseUrl: string; authType: string; pagination: string } {
+    const strategy = this.config.pagination.strategy;
+    return {
+      baseUrl: redactBaseUrl(this.config.baseUrl, this.#redactor),
+      authType: this.auth.type,
+      // What a fetch does unless told otherwise: without a strategy it fetches one page.
+      pagination: strategy === undefined || strategy === "none" ? "no pagination" : `${strategy} pagination`,
+    };
+  }
+
+  [INSPECT](): string {
+    return this.toString();
+  }
+
+  /** Deno's Jupyter kernel shows this for a cell whose value is the client. */
+  [JUPYTER_DISPLAY](): { "text/plain": string } {
+    return { "text/plain": this.toString() };
   }
 }
 

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { parseConfig } from "../config/index.js";
 import { WebhookSignatureError } from "../errors.js";
+import { Printable } from "../util/printable.js";
 import {
   decodeSignature,
   digestMatches,
@@ -34,7 +35,7 @@ export interface GenericHmacOptions {
   encoding?: SignatureEncoding;
 }
 
-export class GenericHmacValidator implements WebhookValidator {
+export class GenericHmacValidator extends Printable implements WebhookValidator {
   readonly provider = "generic";
   readonly signatureHeaders: readonly string[];
   readonly headerName: string;
@@ -44,6 +45,7 @@ export class GenericHmacValidator implements WebhookValidator {
   readonly #secret: string;
 
   constructor(options: GenericHmacOptions) {
+    super();
     this.#secret = requireSecret(options.secret, "GenericHmacValidator");
     const { secret: _secret, ...rest } = options;
     const config = parseConfig(GenericHmacConfig, rest, "generic HMAC validator options");
@@ -52,6 +54,11 @@ export class GenericHmacValidator implements WebhookValidator {
     this.algorithm = config.algorithm;
     this.encoding = config.encoding;
     this.signatureHeaders = [this.headerName];
+  }
+
+  protected printable() {
+    const { provider, headerName, prefix, algorithm, encoding } = this;
+    return { provider, headerName, prefix, algorithm, encoding };
   }
 
   validate(body: Uint8Array, headers: WebhookHeaders): void {

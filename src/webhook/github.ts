@@ -1,5 +1,6 @@
 // GitHub's scheme: `X-Hub-Signature-256: sha256=<hex>`, HMAC-SHA256 of the raw body.
 import { WebhookSignatureError } from "../errors.js";
+import { Printable } from "../util/printable.js";
 import {
   decodeSignature,
   digestMatches,
@@ -12,14 +13,19 @@ import {
 
 const PREFIX = "sha256=";
 
-export class GitHubWebhookValidator implements WebhookValidator {
+export class GitHubWebhookValidator extends Printable implements WebhookValidator {
   readonly provider = "github";
   // The legacy SHA-1 header is listed too, so it is never stored either.
   readonly signatureHeaders = ["x-hub-signature-256", "x-hub-signature"] as const;
   readonly #secret: string;
 
   constructor(secret: string) {
+    super();
     this.#secret = requireSecret(secret, "GitHubWebhookValidator");
+  }
+
+  protected printable() {
+    return { provider: this.provider };
   }
 
   validate(body: Uint8Array, headers: WebhookHeaders): void {

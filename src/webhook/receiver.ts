@@ -7,6 +7,7 @@ import { z } from "zod";
 import { parseConfig } from "../config/index.js";
 import { ConfigError, WebhookSignatureError } from "../errors.js";
 import { defaultLogger, type Logger } from "../http/index.js";
+import { Printable } from "../util/printable.js";
 import { type FrameOptions, type PolarsDataFrame, recordsToPolars } from "../writers/index.js";
 import { buildEvent, type WebhookEvent } from "./event.js";
 import { EventLog } from "./event-log.js";
@@ -53,7 +54,7 @@ export interface WebhookReceiverOptions {
 /** How long stop() lets requests in flight finish before it closes their connections. */
 const STOP_GRACE_MS = 1_000;
 
-export class WebhookReceiver implements AsyncIterable<WebhookEvent> {
+export class WebhookReceiver extends Printable implements AsyncIterable<WebhookEvent> {
   readonly port: number;
   readonly host: string;
   readonly path: string;
@@ -74,6 +75,7 @@ export class WebhookReceiver implements AsyncIterable<WebhookEvent> {
   #stopping: Promise<void> | undefined;
 
   constructor(options: WebhookReceiverOptions) {
+    super();
     const { validator, logger, ...rest } = options;
     if (typeof validator?.validate !== "function") {
       throw new ConfigError(
@@ -93,6 +95,15 @@ export class WebhookReceiver implements AsyncIterable<WebhookEvent> {
     this.#logger = logger ?? defaultLogger();
     this.#history = new RingBuffer(config.maxEvents);
     this.#stream = new EventStream(config.maxEvents);
+  }
+
+  protected printable() {
+    // Not the validator: a caller's own may keep its secret in a public field. Events are data: a count.
+    return {
+      provider: this.provider,
+      url: this.#url ?? `(not listening; ${this.host}:${this.port}${this.path})`,
+      eventCount: this.#count,
+    };
   }
 
   /** The URL deliveries go to, while listening. */

@@ -1,6 +1,7 @@
 // Stripe's scheme: `Stripe-Signature: t=<unix seconds>,v1=<hex>[,v1=<hex>...]`, HMAC-SHA256 of
 // `${t}.` + raw body; a timestamp outside the tolerance is stale or replayed and is rejected.
 import { ConfigError, WebhookSignatureError } from "../errors.js";
+import { Printable } from "../util/printable.js";
 import {
   decodeSignature,
   digestMatches,
@@ -16,13 +17,14 @@ export interface StripeValidatorOptions {
   toleranceSeconds?: number;
 }
 
-export class StripeWebhookValidator implements WebhookValidator {
+export class StripeWebhookValidator extends Printable implements WebhookValidator {
   readonly provider = "stripe";
   readonly signatureHeaders = ["stripe-signature"] as const;
   readonly toleranceSeconds: number;
   readonly #secret: string;
 
   constructor(secret: string, options: StripeValidatorOptions = {}) {
+    super();
     this.#secret = requireSecret(secret, "StripeWebhookValidator");
     const tolerance = options.toleranceSeconds ?? 300;
     if (!(tolerance > 0)) {
@@ -31,6 +33,10 @@ export class StripeWebhookValidator implements WebhookValidator {
       ]);
     }
     this.toleranceSeconds = tolerance;
+  }
+
+  protected printable() {
+    return { provider: this.provider, toleranceSeconds: this.toleranceSeconds };
   }
 
   validate(body: Uint8Array, headers: WebhookHeaders, nowMs: number = Date.now()): void {

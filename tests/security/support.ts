@@ -1,5 +1,7 @@
 // The security suite's instruments: a store of everything apikit printed, returned or wrote, searched
 // for sentinel secrets, and a logger and hooks that put every message and event into it.
+import { Console } from "node:console";
+import { Writable } from "node:stream";
 import { inspect } from "node:util";
 import type { Hooks, Logger } from "../../src/http/index.js";
 
@@ -40,6 +42,25 @@ export class Outputs {
     this.text(`${where} (inspect)`, inspect(value, { depth: 8 }));
   }
 
+  /**
+   * Every way a program or a notebook prints an object: String(), JSON.stringify, util.inspect (as is,
+   * and at every depth with hidden properties) and console.log. Returns them, for shape checks.
+   */
+  printed(
+    where: string,
+    value: unknown,
+  ): Record<"string" | "json" | "inspect" | "inspectAll" | "log", string> {
+    const forms = {
+      string: String(value),
+      json: jsonOf(value),
+      inspect: inspect(value),
+      inspectAll: inspect(value, { depth: Number.POSITIVE_INFINITY, showHidden: true }),
+      log: consoleLog(value),
+    };
+    for (const [form, text] of Object.entries(forms)) this.text(`${where} ${form}`, text);
+    return forms;
+  }
+
   /** Everything a caller may print or serialise of an error, down its cause chain. */
   error(where: string, error: unknown): void {
     let current: unknown = error;
@@ -69,6 +90,28 @@ export class Outputs {
     }
     return found;
   }
+}
+
+/** JSON.stringify's output, or its error's message for what JSON cannot hold (a cycle). */
+function jsonOf(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? "undefined";
+  } catch (error) {
+    return `JSON.stringify threw: ${(error as Error).message}`;
+  }
+}
+
+/** What console.log writes for `value`: a Console on a stream that keeps the text. */
+export function consoleLog(value: unknown): string {
+  let text = "";
+  const stream = new Writable({
+    write(chunk: Buffer | string, _encoding, done) {
+      text += chunk.toString();
+      done();
+    },
+  });
+  new Console({ stdout: stream, stderr: stream, colorMode: false }).log(value);
+  return text;
 }
 
 /** A debug-level logger (consoleLogger-like) that keeps every message and its meta. */
