@@ -1,5 +1,6 @@
 // createDispatcher(): the whole transport as one undici Dispatcher. Order, outermost first:
-// observe → auth → retry → rate-limit gate → redirect → pooled keep-alive Agent.
+// legacy-handler adapter → observe → closed guard → auth → retry → rate-limit gate → redirect →
+// pooled keep-alive Agent.
 // The gate sits inside retry (not outside, as DESIGN.md first drew it) so every attempt, retries
 // included, passes it. Anything that dispatches through it (fetch, generated clients) gets it all.
 import { Agent, type Dispatcher, interceptors } from "undici";
@@ -7,9 +8,11 @@ import { type AuthStrategy, NoAuth } from "../auth/index.js";
 import { parseConfig, type RateLimitConfig, RetryConfig, type RetryConfigInput } from "../config/index.js";
 import { type Hooks, type Logger, Observer, silentLogger } from "./events.js";
 import { authInterceptor } from "./interceptors/auth.js";
+import { closedInterceptor } from "./interceptors/closed.js";
 import { observeInterceptor } from "./interceptors/observe.js";
 import { rateLimitInterceptor } from "./interceptors/rate-limit.js";
 import { retryInterceptor } from "./interceptors/retry.js";
+import { legacyHandlerInterceptor } from "./legacy-handler.js";
 import { RateLimitState } from "./rate-limit-state.js";
 import { createRedactor, type Redactor } from "./redact.js";
 import { TokenBucket } from "./token-bucket.js";
@@ -48,6 +51,20 @@ const CREDENTIAL_HEADERS = ["authorization", "proxy-authorization", "cookie", "x
 
 let warnedInsecure = false;
 
+/**
+ * An Agent whose close() may run again once it is done (an explicit close() inside `await using`,
+ * then the disposal): undici would reject the second with ClientDestroyedError.
+ */
+class ReclosableAgent extends Agent {
+  override close(): Promise<void>;
+  override close(callback: () => void): void;
+  override close(callback?: () => void): Promise<void> | void {
+    if (!this.destroyed) return callback ? super.close(callback) : super.close();
+    if (!callback) return Promise.resolve();
+    queueMicrotask(callback);
+  }
+}
+
 export function createDispatcher(options: DispatcherOptions = {}): ApikitDispatcher {
   const retry = parseConfig(RetryConfig, options.retry ?? {}, "retry options", "retry");
   const timeout = options.timeout ?? 30_000;
@@ -73,7 +90,7 @@ export function createDispatcher(options: DispatcherOptions = {}): ApikitDispatc
     );
   }
 
-  const agent = new Agent({
+  const agent = new ReclosableAgent({
     connections: options.connections ?? 16,
     pipelining: 1,
     keepAliveTimeout: 10_000,
@@ -100,7 +117,9 @@ export function createDispatcher(options: DispatcherOptions = {}): ApikitDispatc
     rateLimitInterceptor({ state, bucket, observer, redactor, maxRetryAfterMs: retry.maxRetryAfterMs }),
     retryInterceptor({ retry, observer, redactor, ...(options.random ? { random: options.random } : {}) }),
     authInterceptor(auth, origin),
+    closedInterceptor(agent, redactor),
     observeInterceptor(observer, redactor),
+    legacyHandlerInterceptor(),
   );
   Object.defineProperty(composed, "rateLimitState", { value: state, enumerable: false });
   auth.bind?.({

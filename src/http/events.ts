@@ -23,6 +23,8 @@ export interface ResponseEvent extends RequestEvent {
 export interface RetryEvent extends RequestEvent {
   /** The attempt that failed (1 = the first try). */
   attempt: number;
+  /** The most attempts this request may make (maxRetries + 1); a wait budget may end it sooner. */
+  maxAttempts: number;
   /** How long the transport waits before the next attempt, in ms. */
   waitMs: number;
   reason: string;
@@ -94,6 +96,11 @@ export function defaultLogger(env: NodeJS.ProcessEnv = process.env): Logger {
   return consoleLogger((LEVELS as readonly string[]).includes(level) ? (level as Level) : "info");
 }
 
+/** A wait for people: "350 ms" under a second, "2.1 s" from there on. */
+export function formatWait(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
 /** Fans transport events out to the logger and to user hooks. */
 export class Observer {
   constructor(
@@ -127,8 +134,9 @@ export class Observer {
   }
 
   retry(event: RetryEvent): void {
+    // Why it waits comes first: a refused connection spends most of a minute here before it fails.
     this.logger.info(
-      `retrying ${event.method} ${event.url} in ${Math.round(event.waitMs)} ms (attempt ${event.attempt} failed: ${event.reason})`,
+      `retrying in ${formatWait(event.waitMs)} (attempt ${event.attempt + 1} of ${event.maxAttempts}): ${event.reason} — ${event.method} ${event.url}`,
     );
     void this.call("onRetry", event);
   }

@@ -3,6 +3,7 @@ export {
   consoleLogger,
   defaultLogger,
   type ErrorEvent,
+  formatWait,
   type Hooks,
   type Logger,
   Observer,

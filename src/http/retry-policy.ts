@@ -1,19 +1,26 @@
 // Retry decisions as a pure function of (method, status, error): no state is shared between
 // concurrent requests, so one page's failures never affect another's.
-import { ApikitError, NetworkError, TimeoutError } from "../errors.js";
+import { ApikitError, ClientClosedError, NetworkError, TimeoutError } from "../errors.js";
 
 const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"]);
 
 /** Errors raised before a single byte of the request could reach the server. */
 const CONNECT_PHASE_CODES = new Set([
   "ECONNREFUSED",
-  "ENOTFOUND",
   "EAI_AGAIN",
   "ENETUNREACH",
   "EHOSTUNREACH",
   "EADDRNOTAVAIL",
   "UND_ERR_CONNECT_TIMEOUT",
 ]);
+
+/**
+ * Never retried. ENOTFOUND: the name does not exist (a mistyped host), and asking again gives the same
+ * answer; EAI_AGAIN is the resolver failing for now, and stays retried. UND_ERR_CLOSED/DESTROYED:
+ * undici raises them only when the dispatcher itself is closed, so no later attempt can succeed.
+ */
+const PERMANENT_CODES = new Set(["ENOTFOUND", "UND_ERR_CLOSED", "UND_ERR_DESTROYED"]);
+const CLOSED_CODES = new Set(["UND_ERR_CLOSED", "UND_ERR_DESTROYED"]);
 
 /** Errors after the request may have reached the server. */
 const TRANSFER_PHASE_CODES = new Set([
@@ -22,7 +29,6 @@ const TRANSFER_PHASE_CODES = new Set([
   "ETIMEDOUT",
   "ECONNABORTED",
   "UND_ERR_SOCKET",
-  "UND_ERR_CLOSED",
   "UND_ERR_HEADERS_TIMEOUT",
   "UND_ERR_BODY_TIMEOUT",
   "UND_ERR_RES_CONTENT_LENGTH_MISMATCH",
@@ -38,7 +44,8 @@ const DESCRIPTIONS: Record<string, string> = {
   EPIPE: "connection closed while sending",
   ETIMEDOUT: "connection timed out",
   UND_ERR_SOCKET: "connection closed by the server",
-  UND_ERR_CLOSED: "connection closed",
+  UND_ERR_CLOSED: "this client is closed",
+  UND_ERR_DESTROYED: "this client is closed",
   UND_ERR_CONNECT_TIMEOUT: "connect timeout",
   UND_ERR_HEADERS_TIMEOUT: "no response headers before the timeout",
   UND_ERR_BODY_TIMEOUT: "response body stalled past the timeout",
@@ -49,7 +56,10 @@ export function errorCode(error: unknown): string | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 4 && current && typeof current === "object"; depth++) {
     const code = (current as { code?: unknown }).code;
-    if (typeof code === "string" && (CONNECT_PHASE_CODES.has(code) || TRANSFER_PHASE_CODES.has(code)))
+    if (
+      typeof code === "string" &&
+      (CONNECT_PHASE_CODES.has(code) || TRANSFER_PHASE_CODES.has(code) || PERMANENT_CODES.has(code))
+    )
       return code;
     if (current instanceof NetworkError && current.errorCode) return current.errorCode;
     current = (current as { cause?: unknown }).cause;
@@ -105,6 +115,7 @@ export function decideRetry(input: RetryInput): RetryDecision {
     const code = errorCode(input.error);
     if (code === undefined) return { retry: false, reason: "not a network error" };
     const reason = `${describeErrorCode(code)} (${code})`;
+    if (PERMANENT_CODES.has(code)) return { retry: false, reason };
     if (CONNECT_PHASE_CODES.has(code)) return { retry: true, reason };
     if (TRANSFER_PHASE_CODES.has(code)) {
       return safeToRepeat
@@ -126,11 +137,27 @@ export function backoffDelay(
   return random() * ceiling;
 }
 
+/** A request made on a closed client; `attempts` is 0 when it was refused before being sent. */
+export function clientClosedError(context: {
+  method: string;
+  url: string;
+  attempts: number;
+  cause?: unknown;
+}) {
+  return new ClientClosedError(
+    `${context.method} ${context.url} failed: this client is closed. Its close() has run, or the ` +
+      "`await using` block that owned it has ended; a promise returned from that block without " +
+      "`await` runs after the client is gone (write `return await ...`).",
+    context,
+  );
+}
+
 /** Wraps a low-level failure into the typed error a caller sees once retries are spent. */
 export function toTransportError(error: unknown, context: { method: string; url: string; attempts: number }) {
   // Already typed (a timeout, or a request the rate-limit gate refused): keep it as it is.
   if (error instanceof ApikitError) return error;
   const code = errorCode(error);
+  if (code !== undefined && CLOSED_CODES.has(code)) return clientClosedError({ ...context, cause: error });
   const tries = context.attempts === 1 ? "1 attempt" : `${context.attempts} attempts`;
   const where = `${context.method} ${context.url}`;
   const base = { method: context.method, url: context.url, attempts: context.attempts, cause: error };
@@ -150,10 +177,32 @@ export function toTransportError(error: unknown, context: { method: string; url:
       phase,
     });
   }
+  if (code === "ENOTFOUND") {
+    // Never retried, so no attempt count: the name itself is what the caller must fix.
+    return new NetworkError(
+      `${where} failed: host ${hostOf(context.url, error)} not found (ENOTFOUND); check the host name`,
+      { ...base, errorCode: code },
+    );
+  }
   const detail = code
     ? `${describeErrorCode(code)} (${code})`
     : error instanceof Error
       ? error.message
       : String(error);
   return new NetworkError(`${where} failed: ${detail} (after ${tries})`, { ...base, errorCode: code });
+}
+
+/** The host a DNS failure was about: the error's own (getaddrinfo names it), else the URL's. */
+function hostOf(url: string, error: unknown): string {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current && typeof current === "object"; depth++) {
+    const hostname = (current as { hostname?: unknown }).hostname;
+    if (typeof hostname === "string" && hostname) return `"${hostname}"`;
+    current = (current as { cause?: unknown }).cause;
+  }
+  try {
+    return `"${new URL(url).hostname}"`;
+  } catch {
+    return "of the URL";
+  }
 }

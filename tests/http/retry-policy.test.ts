@@ -29,9 +29,24 @@ describe("decideRetry", () => {
       expect(decideRetry({ method: "GET", status, statusCodes }).retry).toBe(false);
   });
 
-  it("retries connect-phase errors for every method", () => {
-    for (const code of ["ECONNREFUSED", "UND_ERR_CONNECT_TIMEOUT", "ENOTFOUND"]) {
+  it("retries connect-phase errors for every method, a temporary DNS failure (EAI_AGAIN) included", () => {
+    for (const code of ["ECONNREFUSED", "UND_ERR_CONNECT_TIMEOUT", "EAI_AGAIN"]) {
       expect(decideRetry({ method: "POST", error: err(code), statusCodes }).retry).toBe(true);
+    }
+  });
+
+  it("never retries a host that does not exist (ENOTFOUND): the same name fails the same way", () => {
+    const decision = decideRetry({ method: "GET", error: err("ENOTFOUND"), statusCodes });
+    expect(decision).toEqual({ retry: false, reason: "host not found (ENOTFOUND)" });
+  });
+
+  it("never retries a request on a closed or destroyed dispatcher", () => {
+    for (const code of ["UND_ERR_CLOSED", "UND_ERR_DESTROYED"]) {
+      const wrapped = new TypeError("fetch failed", { cause: err(code) });
+      expect(decideRetry({ method: "GET", error: wrapped, statusCodes })).toEqual({
+        retry: false,
+        reason: `this client is closed (${code})`,
+      });
     }
   });
 

@@ -208,6 +208,7 @@ class RetryingRequest implements Dispatcher.DispatchHandler {
       method: this.#method,
       url: this.options.redactor.redactUrl(urlOf(this.opts)),
       attempt: this.#attempt,
+      maxAttempts: this.options.retry.maxRetries + 1,
       waitMs: plan.waitMs,
       reason: plan.reason,
       ...(plan.status ? { status: plan.status } : {}),
