@@ -1,7 +1,10 @@
 // Progress on stderr: a live cli-progress line on a TTY (pages, records, records/s, bytes, retries,
-// rate-limit waits), one summary line at the end otherwise. --quiet prints neither.
+// rate-limit waits, and why it is waiting right now), one summary line at the end otherwise.
+// --quiet prints neither.
 import { SingleBar } from "cli-progress";
+import { formatWait } from "../http/index.js";
 import type { Hooks } from "../index.js";
+import { plural } from "../util/plural.js";
 
 export interface ProgressCounts {
   pages: number;
@@ -17,15 +20,22 @@ export class Progress {
   readonly #bar: SingleBar | undefined;
   readonly #started = performance.now();
   readonly #quiet: boolean;
+  readonly #stream: NodeJS.WritableStream;
+  /** What the pull is waiting for now (a retry's backoff, a rate limit), shown until it is over. */
+  #waiting: { verb: string; untilMs: number; reason: string } | undefined;
+  /** Redraws the countdown while something waits and no page arrives. */
+  #ticker: NodeJS.Timeout | undefined;
 
-  constructor(options: { quiet?: boolean | undefined; stream?: NodeJS.WriteStream } = {}) {
+  constructor(
+    options: { quiet?: boolean | undefined; stream?: NodeJS.WritableStream & { isTTY?: boolean } } = {},
+  ) {
     const stream = options.stream ?? process.stderr;
+    this.#stream = stream;
     this.#quiet = options.quiet === true;
     if (!this.#quiet && stream.isTTY) {
       this.#bar = new SingleBar({
         stream,
-        format:
-          "{pages} pages | {records} records | {rate} rec/s | {mb} MB | {retries} retries | {waits} waits",
+        format: "{pages} | {records} | {rate} rec/s | {mb} MB | {retries} | {waits}{waiting}",
         hideCursor: true,
         clearOnComplete: false,
         noTTYOutput: false,
@@ -42,12 +52,12 @@ export class Progress {
       onRetry: (event) => {
         this.counts.retries += 1;
         this.counts.waitedMs += event.waitMs;
-        this.#render();
+        this.#wait("retrying in", event.waitMs, event.reason);
       },
       onRateLimit: (event) => {
         this.counts.waits += 1;
         this.counts.waitedMs += event.waitMs;
-        this.#render();
+        this.#wait("rate limit, waiting", event.waitMs, event.reason);
       },
     };
   }
@@ -61,6 +71,7 @@ export class Progress {
 
   /** Ends the live line; on a non-TTY writes the one summary line. */
   finish(where = "", note = ""): void {
+    this.#stopWaiting();
     if (this.#bar) {
       this.#bar.update(0, this.#payload());
       this.#bar.stop();
@@ -70,15 +81,16 @@ export class Progress {
     const seconds = (performance.now() - this.#started) / 1000;
     const survived =
       c.retries + c.waits > 0
-        ? `; survived ${c.retries} retries and ${c.waits} rate-limit waits (${(c.waitedMs / 1000).toFixed(1)} s)`
+        ? `; survived ${plural(c.retries, "retry", "retries")} and ${plural(c.waits, "rate-limit wait")} (${(c.waitedMs / 1000).toFixed(1)} s)`
         : "";
-    process.stderr.write(
-      `apikit: ${c.records} records from ${c.pages} pages${where} in ${seconds.toFixed(1)} s${survived}${note}\n`,
+    this.#stream.write(
+      `apikit: ${plural(c.records, "record")} from ${plural(c.pages, "page")}${where} in ${seconds.toFixed(1)} s${survived}${note}\n`,
     );
   }
 
   /** Stops the live line without a summary (on failure, before the error line). */
   abort(): void {
+    this.#stopWaiting();
     this.#bar?.stop();
   }
 
@@ -86,15 +98,44 @@ export class Progress {
     this.#bar?.update(0, this.#payload());
   }
 
+  #wait(verb: string, waitMs: number, reason: string): void {
+    this.#waiting = { verb, untilMs: performance.now() + waitMs, reason };
+    if (this.#bar && !this.#ticker) {
+      this.#ticker = setInterval(() => this.#render(), 250);
+      // A countdown is no reason to keep the process alive.
+      this.#ticker.unref();
+    }
+    this.#render();
+  }
+
+  #stopWaiting(): void {
+    this.#waiting = undefined;
+    clearInterval(this.#ticker);
+    this.#ticker = undefined;
+  }
+
+  /** " | retrying in 2.1 s: connection refused (ECONNREFUSED)" while a wait lasts, else "". */
+  #waitingText(): string {
+    const waiting = this.#waiting;
+    if (!waiting) return "";
+    const leftMs = waiting.untilMs - performance.now();
+    if (leftMs <= 0) {
+      this.#stopWaiting();
+      return "";
+    }
+    return ` | ${waiting.verb} ${formatWait(leftMs)}: ${waiting.reason}`;
+  }
+
   #payload() {
     const seconds = Math.max(0.001, (performance.now() - this.#started) / 1000);
     return {
-      pages: this.counts.pages,
-      records: this.counts.records,
+      pages: plural(this.counts.pages, "page"),
+      records: plural(this.counts.records, "record"),
       rate: Math.round(this.counts.records / seconds),
       mb: (this.counts.bytes / 1e6).toFixed(1),
-      retries: this.counts.retries,
-      waits: this.counts.waits,
+      retries: plural(this.counts.retries, "retry", "retries"),
+      waits: plural(this.counts.waits, "wait"),
+      waiting: this.#waitingText(),
     };
   }
 }
