@@ -11,7 +11,8 @@ import type { Logger } from "../http/index.js";
 import { type Keyring, keyringAccount, OsKeyring } from "./keyring.js";
 import { redactWhenPrinted } from "./redacted.js";
 import { ApiConfig, type ApiConfigInput, type AuthConfigInput } from "./schemas.js";
-import { readTomlFile, writeTomlFile } from "./toml.js";
+import { camelCaseConnector } from "./spelling.js";
+import { exposedMessage, isExposed, readTomlFile, writeTomlFile } from "./toml.js";
 import { parseConfig } from "./validate.js";
 
 /** Auth fields that are secrets: kept in the keyring (or the file with storeSecret "file"). */
@@ -56,6 +57,14 @@ const StoredSecrets = z.object({
   secretStore: z.enum(["keyring", "file"]).default("keyring"),
   secretFields: z.array(z.enum(SECRET_AUTH_FIELDS)).default([]),
 });
+
+/** The secret each auth type cannot do without. */
+const NEEDED_SECRET: Partial<Record<string, SecretAuthField>> = {
+  bearer: "token",
+  apikey: "apiKey",
+  basic: "password",
+  oauth2: "clientSecret",
+};
 
 const NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/i;
 const PLACEHOLDER = "(secret)";
@@ -150,8 +159,13 @@ export class ConfigManager {
   async getConnector(name: string): Promise<StoredConnector> {
     const table = this.find(await this.load(), name);
     const { secretFields } = this.bookkeeping(name, table);
-    // Placeholders stand in for the secrets, so that everything else is checked.
-    this.validate(name, table, Object.fromEntries(secretFields.map((field) => [field, PLACEHOLDER])));
+    // Placeholders stand in for the secrets, so that everything else is checked; also for the one its
+    // auth type needs when the file has none (iki-apikit kept it elsewhere; fromName may find it in
+    // the environment, .env or ~/.netrc).
+    const auth = isTable(table.auth) ? table.auth : {};
+    const needed = NEEDED_SECRET[String(auth.type)];
+    const placeholders = needed && !(needed in auth) ? [...new Set([...secretFields, needed])] : secretFields;
+    this.validate(name, table, Object.fromEntries(placeholders.map((field) => [field, PLACEHOLDER])));
     const { secretStore: _store, secretFields: _fields, ...config } = structuredClone(table);
     if (isTable(config.auth)) for (const field of SECRET_AUTH_FIELDS) delete config.auth[field];
     return config as StoredConnector;
@@ -205,27 +219,40 @@ export class ConfigManager {
   }
 
   private async load(): Promise<TomlTable> {
+    // A file that does not parse is reported as exposed too when its mode is (toml.ts).
     const file = await readTomlFile(this.path);
     if (file === undefined) return { connectors: {} };
     const { data, mode } = file;
-    data.connectors ??= {};
-    if (!isTable(data.connectors))
-      throw this.shapeError("connectors", "must be a table of [connectors.<name>] tables");
-    for (const [name, table] of Object.entries(data.connectors))
-      if (!isTable(table)) throw this.shapeError(`connectors.${name}`, "must be a table");
+    try {
+      data.connectors ??= {};
+      if (!isTable(data.connectors))
+        throw this.shapeError("connectors", "must be a table of [connectors.<name>] tables");
+      for (const [name, table] of Object.entries(data.connectors)) {
+        if (!isTable(table)) throw this.shapeError(`connectors.${name}`, "must be a table");
+        // iki-apikit's snake_case tables are read as apikit's camelCase ones (and written so).
+        data.connectors[name] = camelCaseConnector(table, this.path, `connectors.${name}`);
+      }
+    } catch (error) {
+      // A file others can read that is not a config apikit understands may hold secrets all the same.
+      if (error instanceof ConfigError && isExposed(mode))
+        throw this.exposedError(mode, "may hold secrets", error);
+      throw error;
+    }
     const connectors = connectorsOf(data);
     const holdsSecrets = Object.values(connectors).some(
       (table) =>
         isTable(table.auth) && SECRET_AUTH_FIELDS.some((field) => field in (table.auth as TomlTable)),
     );
-    if (process.platform !== "win32" && (mode & 0o077) !== 0 && holdsSecrets) {
-      throw new ConfigError(
-        `The config file ${this.path} holds secrets but other users can access it ` +
-          `(mode ${mode.toString(8).padStart(3, "0")}). Restrict it with: chmod 600 ${this.path}`,
-        [{ path: this.path, message: "readable by group or others" }],
-      );
-    }
+    if (isExposed(mode) && holdsSecrets) throw this.exposedError(mode, "holds secrets");
     return data;
+  }
+
+  private exposedError(mode: number, what: string, cause?: ConfigError): ConfigError {
+    const message = exposedMessage(this.path, mode, what);
+    return new ConfigError(cause ? `${message}\n${cause.message}` : message, [
+      { path: this.path, message: "readable by group or others" },
+      ...(cause?.issues ?? []),
+    ]);
   }
 
   private async save(doc: TomlTable): Promise<void> {

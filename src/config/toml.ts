@@ -32,11 +32,28 @@ export async function readTomlFile(path: string): Promise<TomlFile | undefined> 
     // smol-toml's message is "Invalid TOML document: <reason>" followed by a code excerpt.
     const reason = error.message.split("\n")[0]!.replace(/^Invalid TOML document:\s*/, "");
     const where = `${path}:${error.line}:${error.column}`;
-    throw new ConfigError(
-      `The config file ${path} is not valid TOML: line ${error.line}, column ${error.column}: ${reason}\n${withoutValues(error.codeblock)}`,
-      [{ path: where, message: reason }],
-    );
+    const invalid = `The config file ${path} is not valid TOML: line ${error.line}, column ${error.column}: ${reason}\n${withoutValues(error.codeblock)}`;
+    // The mode is checked whatever the content: a file others can read may hold secrets even when
+    // it does not parse, and fixing its syntax would not make it private.
+    if (isExposed(mode)) {
+      throw new ConfigError(`${exposedMessage(path, mode, "may hold secrets")}\n${invalid}`, [
+        { path, message: "readable by group or others" },
+        { path: where, message: reason },
+      ]);
+    }
+    throw new ConfigError(invalid, [{ path: where, message: reason }]);
   }
+}
+
+/** Group or others may read it (POSIX modes; Windows has none to check). */
+export function isExposed(mode: number): boolean {
+  return process.platform !== "win32" && (mode & 0o077) !== 0;
+}
+
+/** "The config file … <what> but other users can access it (mode 644). Restrict it with: chmod 600 …" */
+export function exposedMessage(path: string, mode: number, what: string): string {
+  const octal = (mode & 0o777).toString(8).padStart(3, "0");
+  return `The config file ${path} ${what} but other users can access it (mode ${octal}). Restrict it with: chmod 600 ${path}`;
 }
 
 /**

@@ -120,6 +120,36 @@ const validConnector = fc
     const secretFields = SECRET_AUTH_FIELDS.filter((field) => field in c.auth);
     return secretFields.length > 0 ? { ...c, secretStore: "file", secretFields } : c;
   });
+/** iki-apikit's snake_case layout, with its values as wrong as the camelCase ones above. */
+const snakeConnector = fc.record(
+  {
+    base_url: url,
+    auth_type: fc.oneof(fc.constantFrom("none", "bearer", "apikey", "basic", "oauth2"), garbage),
+    token: str,
+    api_key: str,
+    api_key_header: str,
+    username: str,
+    password: str,
+    client_id: str,
+    token_url: url,
+    timeout: fc.oneof(fc.double(), fc.integer(), str),
+    max_retries: fc.integer({ min: -5, max: 200 }),
+    follow_redirects: fc.oneof(fc.boolean(), str),
+    cache: tomlValue,
+    baseUrl: url, // both spellings at once
+    retry: fc.record(
+      { max_attempts: fc.oneof(fc.integer(), str), min_wait: fc.double(), jitter: fc.double() },
+      { requiredKeys: [] },
+    ),
+    pagination: fc.record(
+      { page_size: fc.integer(), data_path: str, graphql_after_var: str, pageSize: fc.integer() },
+      { requiredKeys: [] },
+    ),
+    rate_limit: fc.record({ requests_per_second: fc.double(), burst: fc.integer() }, { requiredKeys: [] }),
+    extra: tomlValue,
+  },
+  { requiredKeys: [] },
+);
 const connectorName = fc.oneof(
   fc.stringMatching(/^[a-z0-9][a-z0-9_-]{0,20}$/),
   garbage,
@@ -129,7 +159,9 @@ const document = fc.oneof(
   {
     weight: 4,
     arbitrary: fc.record({
-      connectors: fc.dictionary(connectorName, fc.oneof(validConnector, connector), { maxKeys: 3 }),
+      connectors: fc.dictionary(connectorName, fc.oneof(validConnector, connector, snakeConnector), {
+        maxKeys: 3,
+      }),
     }),
   },
   { weight: 1, arbitrary: fc.record({ connectors: tomlValue, other: tomlValue }, { requiredKeys: [] }) },
@@ -257,6 +289,94 @@ describe("fuzz: TOML config file", () => {
             [`[connectors.api]\nbaseUrl = "http://h.test/${"/".repeat(100_000)}a"\n`, 0o600, "api"],
           ],
         },
+      );
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    "a connector in iki-apikit's snake_case reads as the same ApiConfig as in camelCase, seconds as ms",
+    async () => {
+      const auths = fc.constantFrom(
+        [{ type: "none" }, { auth_type: "none" }],
+        [
+          { type: "bearer", token: "t-1" },
+          { auth_type: "bearer", token: "t-1" },
+        ],
+        [
+          { type: "apikey", apiKey: "k-1", header: "X-K" },
+          { auth_type: "apikey", api_key: "k-1", api_key_header: "X-K" },
+        ],
+        [
+          { type: "apikey", apiKey: "k-1", queryParam: "key" },
+          { auth_type: "apikey", api_key: "k-1", api_key_query_param: "key" },
+        ],
+        [
+          { type: "basic", username: "ada", password: "pw" },
+          { auth_type: "basic", username: "ada", password: "pw" },
+        ],
+        [
+          { type: "oauth2", clientId: "c", clientSecret: "s", tokenUrl: "https://a.test/t", scopes: ["r"] },
+          {
+            auth_type: "oauth2",
+            client_id: "c",
+            client_secret: "s",
+            token_url: "https://a.test/t",
+            scopes: ["r"],
+          },
+        ],
+      );
+      const seconds = fc.oneof(
+        fc.integer({ min: 1, max: 3_600 }),
+        fc.double({ min: 0.001, max: 3_600, noNaN: true }),
+      );
+      await fc.assert(
+        fc.asyncProperty(
+          fc.webUrl({ validSchemes: ["http", "https"] }),
+          auths,
+          seconds,
+          fc.option(fc.integer({ min: 1, max: 50 }), { nil: undefined }),
+          fc.option(fc.double({ min: 0, max: 60, noNaN: true }), { nil: undefined }),
+          fc.option(fc.integer({ min: 1, max: 1_000 }), { nil: undefined }),
+          fc.option(fc.boolean(), { nil: undefined }),
+          async (baseUrl, [camelAuth, snakeAuth], timeout, attempts, minWait, pageSize, verify) => {
+            const retry = {
+              ...(attempts === undefined ? {} : { max_attempts: attempts }),
+              ...(minWait === undefined ? {} : { min_wait: minWait }),
+            };
+            const snake = {
+              base_url: baseUrl,
+              ...snakeAuth,
+              timeout,
+              ...(verify === undefined ? {} : { verify_ssl: verify }),
+              ...(Object.keys(retry).length > 0 ? { retry } : {}),
+              ...(pageSize === undefined ? {} : { pagination: { page_size: pageSize } }),
+            };
+            const camel = {
+              baseUrl,
+              auth: camelAuth,
+              timeout: timeout * 1000,
+              ...(verify === undefined ? {} : { verifySsl: verify }),
+              retry: {
+                ...(attempts === undefined ? {} : { maxRetries: attempts - 1 }),
+                ...(minWait === undefined ? {} : { initialDelayMs: minWait * 1000 }),
+              },
+              ...(pageSize === undefined ? {} : { pagination: { pageSize } }),
+            };
+            const path = join(dir, "iki.toml");
+            await writeFile(path, stringify({ connectors: { iki: snake, camel } }));
+            await chmod(path, 0o600);
+            const manager = new ConfigManager({ path, logger: { warn: () => undefined } });
+            const fromSnake = await manager.getApiConfig("iki");
+            const fromCamel = await manager.getApiConfig("camel");
+            expect({ ...fromSnake, auth: { ...fromSnake.auth }, headers: { ...fromSnake.headers } }).toEqual({
+              ...fromCamel,
+              auth: { ...fromCamel.auth },
+              headers: { ...fromCamel.headers },
+            });
+          },
+        ),
+        { numRuns: 200 },
       );
     },
     TEST_TIMEOUT_MS,
