@@ -72,8 +72,10 @@ describe("README command-line examples", () => {
     }
     expect(existsSync(join(cwd, "orders.parquet"))).toBe(true);
     expect(existsSync(join(cwd, "shop.duckdb"))).toBe(true);
+    expect((await readFile(join(cwd, "users.ndjson"), "utf8")).trim().split("\n")).toHaveLength(250);
     expect((await readFile(join(cwd, "events.csv"), "utf8")).split("\n")[0]).toContain("id");
     expect(existsSync(join(cwd, "analytics", "seeds", "demo_users.csv"))).toBe(true);
     expect(existsSync(join(cwd, "analytics", "models", "sources.yml"))).toBe(true);
-  });
+    // Fifteen CLI runs one after another: well over the default 20 s on a busy machine.
+  }, 180_000);
 });

@@ -104,6 +104,13 @@ Examples:
     .command("list")
     .description("list saved connectors")
     .option("--json", "print JSON")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ apikit config list                            # name, auth, base URL and where each secret is kept
+  $ apikit config list --json | jq -r '.[].name'`,
+    )
     .action(async (flags: { json?: boolean }) => {
       const saved = await new ConfigManager().listConnectors();
       if (flags.json) {
@@ -122,6 +129,12 @@ Examples:
     .command("show")
     .description("show a saved connector (never its secret)")
     .argument("<name>")
+    .addHelpText(
+      "after",
+      `
+Example:
+  $ apikit config show billing                    # its settings as JSON, the secret left out`,
+    )
     .action(async (name: string) => {
       const shown = await new ConfigManager().getConnector(name);
       process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
@@ -131,6 +144,12 @@ Examples:
     .command("remove")
     .description("remove a saved connector and its keyring entries")
     .argument("<name>")
+    .addHelpText(
+      "after",
+      `
+Example:
+  $ apikit config remove billing                  # from the config file, and its secret from the keyring`,
+    )
     .action(async (name: string) => {
       const manager = new ConfigManager();
       await manager.removeConnector(name);

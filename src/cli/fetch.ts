@@ -81,6 +81,7 @@ Examples:
   $ apikit fetch https://api.example.com/v1/items --strategy offset --page-size 100 | jq .id
   $ apikit fetch github:/orgs/nodejs/repos -o repos.parquet          # token from GITHUB_TOKEN, .env, ~/.netrc or the keyring
   $ apikit fetch https://api.example.com/v1/events -o warehouse.duckdb --table events --mode append
+  $ apikit fetch https://api.example.com/v1/users --total-path meta.total --concurrency 8 -o users.parquet   # 8 pages at once
   $ apikit fetch https://api.example.com/v1/orders -o orders.parquet --checkpoint orders.state.json   # resumable
   $ apikit fetch https://api.example.com/v1/orders --since-field updated_at --state orders.since.json -o changes.ndjson`,
     )

@@ -3,6 +3,7 @@
 // .env, ~/.netrc or the keyring, never from argv.
 import { Option } from "commander";
 import {
+  ApiConfig,
   Apikit,
   type ApikitOptions,
   consoleLogger,
@@ -46,6 +47,16 @@ export const positiveInt = (name: string) => (value: string) => {
   return n;
 };
 
+/** The client's request budget bounds (1 to 64), read from the config schema so the two never drift. */
+const CONCURRENCY = ApiConfig.shape.concurrency.unwrap();
+
+const concurrencyArg = (value: string) => {
+  const n = positiveInt("--concurrency")(value);
+  if (n > (CONCURRENCY.maxValue ?? n))
+    throw new UsageError(`--concurrency must be at most ${CONCURRENCY.maxValue}, got "${value}"`);
+  return n;
+};
+
 export function parsePairs(values: string[], separator: string, what: string): Array<[string, string]> {
   return values.map((pair) => {
     const at = pair.indexOf(separator);
@@ -80,7 +91,7 @@ const CONNECTOR_TARGET = /^([a-z0-9][a-z0-9_-]*):(\/.*)?$/i;
 
 export async function openTarget(
   target: string,
-  flags: TargetFlags,
+  flags: TargetFlags & Pick<ListingFlags, "concurrency">,
   globals: Globals,
   hooks: Hooks = {},
 ): Promise<Target> {
@@ -99,7 +110,7 @@ export async function openTarget(
       options,
       logger,
       hooks,
-      ...(flags.timeout ? { timeout: flags.timeout } : {}),
+      ...clientBudget(flags),
       // --token-env fills whichever secret the connector needs (token, key, password or client secret).
       ...(secret ? { token: secret, apiKey: secret, password: secret, clientSecret: secret } : {}),
       ...(flags.username ? { username: flags.username } : {}),
@@ -140,11 +151,19 @@ export async function openTarget(
   const client = new Apikit({
     baseUrl: url.origin,
     ...options,
-    ...(flags.timeout ? { timeout: flags.timeout } : {}),
+    ...clientBudget(flags),
     logger,
     hooks,
   });
   return { client, path: `${url.pathname}${url.search}`, source: "url" };
+}
+
+/** --timeout, and --concurrency as the client's budget too: the per-call value never exceeds it. */
+function clientBudget(flags: TargetFlags & Pick<ListingFlags, "concurrency">): Partial<ApikitOptions> {
+  return {
+    ...(flags.timeout ? { timeout: flags.timeout } : {}),
+    ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
+  };
 }
 
 function secretFor(
@@ -178,8 +197,11 @@ export interface ListingFlags {
   limitParam?: string;
   pageParam?: string;
   cursorParam?: string;
+  totalPath?: string;
+  totalPagesPath?: string;
   param: string[];
   header: string[];
+  concurrency?: number;
 }
 
 export function listingOptions(): Option[] {
@@ -189,10 +211,16 @@ export function listingOptions(): Option[] {
     new Option("--page-size <n>", "records per page").argParser(positiveInt("--page-size")),
     new Option("--max-pages <n>", "stop after this many pages").argParser(positiveInt("--max-pages")),
     new Option("--max-items <n>", "stop after this many records").argParser(positiveInt("--max-items")),
+    new Option(
+      "--concurrency <n>",
+      `pages in flight at once (offset and page listings with a known total; default 4, at most ${CONCURRENCY.maxValue})`,
+    ).argParser(concurrencyArg),
     new Option("--offset-param <name>", "offset strategy: the offset parameter (default offset)"),
     new Option("--limit-param <name>", "the page-size parameter (default limit)"),
     new Option("--page-param <name>", "page strategy: the page parameter (default page)"),
     new Option("--cursor-param <name>", "cursor strategy: the cursor parameter (default cursor)"),
+    new Option("--total-path <path>", "dot path to the total record count (lets --concurrency fetch ahead)"),
+    new Option("--total-pages-path <path>", "page strategy: dot path to the page count"),
     new Option("--param <k=v>", "query parameter (repeatable)").argParser(collect).default([]),
     new Option("--header <k:v>", "request header (repeatable)").argParser(collect).default([]),
   ];
@@ -218,5 +246,8 @@ export function listingFetchOptions(flags: ListingFlags): FetchOptions {
     ...(flags.limitParam ? { limitParam: flags.limitParam } : {}),
     ...(flags.pageParam ? { pageParam: flags.pageParam } : {}),
     ...(flags.cursorParam ? { cursorParam: flags.cursorParam } : {}),
+    ...(flags.totalPath ? { totalPath: flags.totalPath } : {}),
+    ...(flags.totalPagesPath ? { totalPagesPath: flags.totalPagesPath } : {}),
+    ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
   };
 }

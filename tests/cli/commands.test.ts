@@ -190,3 +190,31 @@ describe("progress", () => {
     expect(run.stderr).toMatch(/^apikit: 45 records from 5 pages in [\d.]+ s\n$/);
   });
 });
+
+describe("help", () => {
+  /** The subcommands a help text lists under "Commands:" (without commander's own `help`). */
+  const subcommands = (help: string) =>
+    [...(help.split("\nCommands:\n")[1] ?? "").matchAll(/^ {2}([a-z][\w-]*)/gm)]
+      .map((m) => m[1]!)
+      .filter((name) => name !== "help");
+
+  it("every command, down to config list/show/remove, ends its --help with an example", async () => {
+    const leaves: Array<{ path: string[]; help: string }> = [];
+    let level: string[][] = [[]];
+    for (let depth = 0; level.length > 0 && depth < 3; depth++) {
+      const helps = await Promise.all(level.map((path) => apikit([...path, "--help"])));
+      const next: string[][] = [];
+      helps.forEach((run, i) => {
+        expect(run.code).toBe(0);
+        const children = subcommands(run.stdout);
+        if (children.length === 0) leaves.push({ path: level[i]!, help: run.stdout });
+        for (const child of children) next.push([...level[i]!, child]);
+      });
+      level = next;
+    }
+    const names = leaves.map((l) => l.path.join(" "));
+    expect(names).toEqual(expect.arrayContaining(["fetch", "config list", "config show", "config remove"]));
+    const withoutExample = leaves.filter((l) => !/\nExamples?:\n {2}\$ (\w+=\S+ )?apikit /.test(l.help));
+    expect(withoutExample.map((l) => l.path.join(" "))).toEqual([]);
+  }, 60_000);
+});
