@@ -1,3 +1,3 @@
 export { redactBaseUrl, redactWhenPrinted } from "./redacted.js";
 export * from "./schemas.js";
-export { parseConfig } from "./validate.js";
+export { configError, parseConfig } from "./validate.js";

@@ -80,6 +80,16 @@ export const PaginationConfig = z.strictObject({
   nextUrlPath: z.string().optional(),
   cursorIn: z.enum(["query", "body"]).default("query"),
   stopOnShortPage: z.boolean().default(false),
+  /**
+   * Empty pages in a row that still point to a next page before the pull fails with PaginationError
+   * (empty pages mid-listing are followed; an endless run of them is not). Default 10.
+   */
+  maxEmptyPages: z.int().positive().optional(),
+  /**
+   * Ask for the next page while the current one is being processed (default true). false: no request
+   * is sent before the consumer asks for its page (for APIs that bill per request).
+   */
+  readAhead: z.boolean().optional(),
 });
 export type PaginationConfig = z.infer<typeof PaginationConfig>;
 export type PaginationConfigInput = z.input<typeof PaginationConfig>;

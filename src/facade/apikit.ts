@@ -47,65 +47,43 @@ import {
   type ArrowTable,
   type FrameOptions,
   type PolarsDataFrame,
-  recordsToArrow,
-  recordsToPolars,
+  pagesToArrow,
+  pagesToPolars,
 } from "../writers/index.js";
+import {
+  type CollectedRecords,
+  checkOptions,
+  FetchFrameOptionsSchema,
+  type FetchManyOptions,
+  FetchManyOptionsSchema,
+  type FetchOptions,
+  FetchOptionsSchema,
+  FetchToFileOptionsSchema,
+  type GraphQLOptions,
+  GraphQLOptionsSchema,
+  GraphQLToFileOptionsSchema,
+  type InspectOptions,
+  InspectOptionsSchema,
+  type RequestOptions,
+  RequestOptionsSchema,
+} from "./call-options.js";
 import { type ResumableRun, writeResumable } from "./checkpoint.js";
 import { DryRunResult } from "./dry-run.js";
 import { type FromNameOptions, resolveNamed } from "./from-name.js";
-import { type IncrementalOptions, IncrementalState } from "./incremental.js";
+import { IncrementalState } from "./incremental.js";
 import { type ApikitOptions, normalizeOptions } from "./options.js";
-import { compileRecordSteps, type InvalidRecord, type RecordOptions } from "./record-ops.js";
+import { compileRecordSteps, type InvalidRecord, InvalidRecords, type RecordOptions } from "./record-ops.js";
 import { type FileOutputOptions, type FileOutputResult, resolveFormat, writePagesToFile } from "./to-file.js";
 import { buildUrl, type Params } from "./url.js";
 
-type PaginationOverrides = Omit<PaginationConfigInput, never>;
-
-export interface RequestOptions {
-  params?: Params;
-  headers?: Record<string, string>;
-  /** A JSON body (objects are serialised; strings and bytes are sent as they are). */
-  body?: unknown;
-  signal?: AbortSignal;
-  /** Per-call timeout in ms. */
-  timeout?: number;
-  dryRun?: boolean;
-}
-
-export interface FetchOptions<T = Record<string, unknown>> extends PaginationOverrides, RecordOptions<T> {
-  params?: Params;
-  headers?: Record<string, string>;
-  /** Follow pages. Defaults to true when the client has a strategy other than "none". */
-  paginate?: boolean;
-  /** GET by default; POST for search endpoints that take a JSON body (see cursorIn: "body"). */
-  method?: string;
-  body?: Record<string, unknown>;
-  signal?: AbortSignal;
-  timeout?: number;
-  dryRun?: boolean;
-  /**
-   * Pages of this listing in flight at once (offset and page listings; cursor and Link ones are
-   * sequential by nature). Default: the client's `concurrency` (4), never above it.
-   */
-  concurrency?: number;
-  /** Only what changed since the last run: the high-water mark of a field, kept in a state file. */
-  incremental?: IncrementalOptions;
-}
-
-export interface InspectOptions {
-  params?: Params;
-  headers?: Record<string, string>;
-  /** Where the records are, when the detector should not guess. */
-  dataPath?: string;
-  signal?: AbortSignal;
-  timeout?: number;
-  dryRun?: boolean;
-}
-
-export interface CollectedRecords<T> {
-  records: T[];
-  errors: InvalidRecord[];
-}
+export type {
+  CollectedRecords,
+  FetchManyOptions,
+  FetchOptions,
+  GraphQLOptions,
+  InspectOptions,
+  RequestOptions,
+} from "./call-options.js";
 
 export interface ApiResponse<T = unknown> {
   status: number;
@@ -114,31 +92,23 @@ export interface ApiResponse<T = unknown> {
   url: string;
 }
 
-export interface GraphQLOptions {
-  variables?: Record<string, unknown>;
-  operationName?: string;
-  headers?: Record<string, string>;
-  signal?: AbortSignal;
-  timeout?: number;
-  dryRun?: boolean;
-  /** Follow a Relay connection (pageInfo.hasNextPage / endCursor). */
-  paginate?: boolean;
-  /** Dot path to the connection inside `data`, required with paginate. */
-  connectionPath?: string;
-  pageSize?: number;
-  maxPages?: number;
-  maxItems?: number;
-  cursorVariable?: string;
-  pageSizeVariable?: string;
+export type FetchManySpec = Record<string, string | readonly [path: string, options: FetchOptions]>;
+
+/** What fetchMany gives each label: its records, or `{ records, errors }` where it collects invalid ones. */
+export type FetchManyResult<S extends FetchManySpec> = {
+  [K in keyof S]: S[K] extends readonly [string, { onInvalid: "collect" }]
+    ? CollectedRecords<Record<string, unknown>>
+    : Record<string, unknown>[];
+};
+
+/** A page of a listing as the fetch methods see it: its records after the record steps. */
+export interface ListingPage<T> extends Page<T> {
+  /** With `onInvalid: "collect"`: this page's records that failed the schema. */
+  invalid?: InvalidRecord[];
 }
 
-export type FetchManySpec = Record<string, string | [path: string, options: FetchOptions]>;
-
-export interface FetchManyOptions {
-  concurrency?: number;
-  /** raise: the first failure rejects; skip: leave the label out; empty: give it []. */
-  onError?: "raise" | "skip" | "empty";
-}
+/** The records of a listing one at a time; with `onInvalid: "collect"`, `invalid` fills as it goes. */
+export type RecordStream<T> = AsyncGenerator<T, void, undefined> & { readonly invalid: InvalidRecord[] };
 
 const PAGINATION_KEYS = Object.keys(PaginationConfig.shape) as Array<keyof PaginationConfigInput>;
 const DEFAULT_ACCEPT = "application/json";
@@ -230,11 +200,19 @@ export class Apikit implements AsyncDisposable {
 
   // ── the page loop ──────────────────────────────────────────────────────────
 
-  /** Every page of a listing, in order: `{ records, index, status, headers, url, last, truncated }`. */
-  async *pages<T = Record<string, unknown>>(
+  /**
+   * Every page of a listing, in order: `{ records, index, status, headers, url, last, truncated }`
+   * (and `invalid` with `onInvalid: "collect"`).
+   */
+  pages<T = Record<string, unknown>>(
     path: string,
     options: FetchOptions<T> = {},
-  ): AsyncGenerator<Page<T>> {
+  ): AsyncGenerator<ListingPage<T>> {
+    checkOptions(FetchOptionsSchema, options, "pages");
+    return this.#pages<T>(path, options);
+  }
+
+  async *#pages<T>(path: string, options: FetchOptions<T>): AsyncGenerator<ListingPage<T>> {
     const incremental =
       options.incremental && !options.dryRun ? await IncrementalState.load(options.incremental) : undefined;
     const effective = withSince(options, incremental);
@@ -243,21 +221,30 @@ export class Apikit implements AsyncDisposable {
       this.#printDryRun(plan.dryRun);
       return;
     }
-    yield* this.#run<T>(plan.paginator, plan.request, effective, {
-      dataPath: plan.pagination.dataPath,
-      incremental,
-    });
+    yield* this.#run<T>(plan, effective, { incremental });
     // The listing was read to its end: the new high-water mark may be stored.
     await incremental?.commit();
   }
 
-  /** Every record of a listing, one at a time, fetched page by page. */
-  async *stream<T = Record<string, unknown>>(path: string, options: FetchOptions<T> = {}): AsyncGenerator<T> {
-    for await (const page of this.pages<T>(path, options)) yield* page.records;
+  /**
+   * Every record of a listing, one at a time, fetched page by page. With `onInvalid: "collect"`, the
+   * records that failed the schema gather in the stream's `invalid` array as the pages come.
+   */
+  stream<T = Record<string, unknown>>(path: string, options: FetchOptions<T> = {}): RecordStream<T> {
+    checkOptions(FetchOptionsSchema, options, "stream");
+    const invalid: InvalidRecord[] = [];
+    const pages = this.#pages<T>(path, options);
+    const records = (async function* () {
+      for await (const page of pages) {
+        if (page.invalid) invalid.push(...page.invalid);
+        yield* page.records;
+      }
+    })();
+    return Object.defineProperty(records, "invalid", { value: invalid, enumerable: true }) as RecordStream<T>;
   }
 
   /** Alias of stream(), for iki-apikit users. */
-  astream<T = Record<string, unknown>>(path: string, options: FetchOptions<T> = {}): AsyncGenerator<T> {
+  astream<T = Record<string, unknown>>(path: string, options: FetchOptions<T> = {}): RecordStream<T> {
     return this.stream<T>(path, options);
   }
 
@@ -275,27 +262,19 @@ export class Apikit implements AsyncDisposable {
     path: string,
     options: FetchOptions<T> = {},
   ): Promise<T[] | CollectedRecords<T> | DryRunResult> {
+    checkOptions(FetchOptionsSchema, options, "fetchRecords");
     if (options.dryRun) return this.#printDryRun(this.#plan(path, options).dryRun);
-    const incremental = options.incremental ? await IncrementalState.load(options.incremental) : undefined;
-    const effective = withSince(options, incremental);
-    const plan = this.#plan(path, effective);
     const records: T[] = [];
     const errors: InvalidRecord[] = [];
     try {
-      for await (const page of this.#run<T>(
-        plan.paginator,
-        plan.request,
-        effective,
-        { dataPath: plan.pagination.dataPath, incremental },
-        errors,
-      )) {
+      for await (const page of this.#pages<T>(path, options)) {
         for (const record of page.records) records.push(record);
+        if (page.invalid) errors.push(...page.invalid);
       }
     } catch (error) {
       if (error instanceof PaginationError) error.records = records;
       throw error;
     }
-    await incremental?.commit();
     return options.onInvalid === "collect" ? { records, errors } : records;
   }
 
@@ -317,6 +296,7 @@ export class Apikit implements AsyncDisposable {
     path: string,
     options: FetchOptions<T> & FileOutputOptions,
   ): Promise<FileOutputResult | DryRunResult> {
+    checkOptions(FetchToFileOptionsSchema, options, "fetchToFile");
     resolveFormat(options);
     const { filePath, format, keepPartial, table, mode, sep, rowsPerGroup, checkpoint, ...fetch } = options;
     if (fetch.dryRun) return this.#printDryRun(this.#plan(path, fetch).dryRun);
@@ -330,6 +310,7 @@ export class Apikit implements AsyncDisposable {
     const effective = withSince(fetch as FetchOptions<T>, incremental);
     const base = this.#plan(path, effective);
     let paginator: Paginator = base.paginator;
+    const invalid: InvalidRecord[] = [];
     const result = await this.#toFile(options, {
       identity: {
         method: base.request.method,
@@ -345,11 +326,7 @@ export class Apikit implements AsyncDisposable {
         ) as FetchOptions<T>;
         const plan = strategy ? this.#plan(path, opts) : base;
         paginator = plan.paginator;
-        return this.#run<T>(plan.paginator, plan.request, opts, {
-          dataPath: plan.pagination.dataPath,
-          resume,
-          incremental,
-        });
+        return gatherInvalid(this.#run<T>(plan, opts, { resume, incremental }), invalid);
       },
       detected: () =>
         paginator instanceof AutoPaginator && paginator.detected
@@ -358,7 +335,7 @@ export class Apikit implements AsyncDisposable {
     });
     // Only now is the output complete: the new high-water mark may be stored.
     await incremental?.commit();
-    return result;
+    return fetch.onInvalid === "collect" ? { ...result, invalid } : result;
   }
 
   /** The file output of every listing: atomic, or resumable with a checkpoint. */
@@ -392,9 +369,10 @@ export class Apikit implements AsyncDisposable {
     path: string,
     options: FetchOptions<T> & FrameOptions = {},
   ): Promise<PolarsDataFrame | DryRunResult> {
+    checkOptions(FetchFrameOptionsSchema, options, "fetchPolars");
     const { flatten, sep, ...fetch } = options;
     if (fetch.dryRun) return this.#printDryRun(this.#plan(path, fetch).dryRun);
-    return recordsToPolars(await this.fetchRecords<T>(path, fetch as FetchOptions<T>), { flatten, sep });
+    return pagesToPolars(this.pages<T>(path, fetch as FetchOptions<T>), { flatten, sep });
   }
 
   /** A listing as an apache-arrow Table of flattened columns, schema unified over all pages. */
@@ -410,9 +388,10 @@ export class Apikit implements AsyncDisposable {
     path: string,
     options: FetchOptions<T> & Pick<FrameOptions, "sep"> = {},
   ): Promise<ArrowTable | DryRunResult> {
+    checkOptions(FetchFrameOptionsSchema.omit({ flatten: true }), options, "fetchArrow");
     const { sep, ...fetch } = options;
     if (fetch.dryRun) return this.#printDryRun(this.#plan(path, fetch).dryRun);
-    return recordsToArrow(await this.fetchRecords<T>(path, fetch as FetchOptions<T>), { sep });
+    return pagesToArrow(this.pages<T>(path, fetch as FetchOptions<T>), { sep });
   }
 
   // ── inspect ────────────────────────────────────────────────────────────────
@@ -425,6 +404,7 @@ export class Apikit implements AsyncDisposable {
   inspect(path: string, options: InspectOptions & { dryRun: true }): Promise<DryRunResult>;
   inspect(path: string, options?: InspectOptions): Promise<InspectorResult>;
   async inspect(path: string, options: InspectOptions = {}): Promise<InspectorResult | DryRunResult> {
+    checkOptions(InspectOptionsSchema, options, "inspect");
     const url = this.#url(path, options.params);
     const { headers } = this.#encode(options.headers, undefined);
     if (options.dryRun) return this.#printDryRun(this.#describe("GET", url, headers, undefined, false, {}));
@@ -493,6 +473,7 @@ export class Apikit implements AsyncDisposable {
     path: string,
     options: RequestOptions = {},
   ): Promise<ApiResponse<T> | DryRunResult> {
+    checkOptions(RequestOptionsSchema, options, `request (${method})`);
     const url = this.#url(path, options.params);
     const upper = method.toUpperCase();
     const { headers, body } = this.#encode(options.headers, options.body);
@@ -532,15 +513,19 @@ export class Apikit implements AsyncDisposable {
 
   // ── many listings at once ──────────────────────────────────────────────────
 
-  /** Several listings concurrently (at most `concurrency` at a time), keyed by label. */
-  async fetchMany(
-    spec: FetchManySpec,
+  /**
+   * Several listings concurrently (at most `concurrency` at a time), keyed by label. A label whose
+   * options say `onInvalid: "collect"` gets `{ records, errors }`; the others get their records.
+   */
+  async fetchMany<const S extends FetchManySpec>(
+    spec: S,
     options: FetchManyOptions = {},
-  ): Promise<Record<string, Record<string, unknown>[]>> {
-    const concurrency = Math.max(1, options.concurrency ?? 4);
+  ): Promise<FetchManyResult<S>> {
+    checkOptions(FetchManyOptionsSchema, options, "fetchMany");
+    const concurrency = options.concurrency ?? 4;
     const onError = options.onError ?? "raise";
     const entries = Object.entries(spec);
-    const results: Record<string, Record<string, unknown>[]> = {};
+    const results: Record<string, unknown> = {};
     let nextIndex = 0;
     let failure: unknown;
     const worker = async () => {
@@ -548,17 +533,15 @@ export class Apikit implements AsyncDisposable {
         const [label, target] = entries[nextIndex++]!;
         const [path, opts] = typeof target === "string" ? [target, {}] : target;
         try {
-          results[label] = (await this.fetchRecords(path, {
-            ...opts,
-            dryRun: false,
-          } as FetchOptions)) as Record<string, unknown>[];
+          results[label] = await this.fetchRecords(path, { ...opts, dryRun: false });
         } catch (error) {
           if (onError === "raise") failure ??= error;
           else {
             this.logger.warn(
               `fetchMany: ${label} failed and was ${onError === "skip" ? "skipped" : "left empty"}: ${errorText(error)}`,
             );
-            if (onError === "empty") results[label] = [];
+            if (onError === "empty")
+              results[label] = opts.onInvalid === "collect" ? { records: [], errors: [] } : [];
           }
         }
       }
@@ -566,7 +549,9 @@ export class Apikit implements AsyncDisposable {
     await Promise.all(Array.from({ length: Math.min(concurrency, entries.length) }, worker));
     if (failure !== undefined) throw failure;
     // Keep the caller's label order, whatever order the requests finished in.
-    return Object.fromEntries(entries.filter(([l]) => l in results).map(([l]) => [l, results[l]!]));
+    return Object.fromEntries(
+      entries.filter(([l]) => l in results).map(([l]) => [l, results[l]]),
+    ) as FetchManyResult<S>;
   }
 
   // ── GraphQL ────────────────────────────────────────────────────────────────
@@ -576,6 +561,7 @@ export class Apikit implements AsyncDisposable {
    * every node of the Relay connection at `connectionPath`, across all pages.
    */
   async graphql<T = unknown>(path: string, query: string, options: GraphQLOptions = {}): Promise<T> {
+    checkOptions(GraphQLOptionsSchema, options, "graphql");
     if (options.paginate) {
       if (options.dryRun) return this.#printDryRun(this.#graphqlPlan(path, query, options).dryRun) as T;
       const nodes: unknown[] = [];
@@ -609,6 +595,7 @@ export class Apikit implements AsyncDisposable {
     query: string,
     options: GraphQLOptions = {},
   ): AsyncGenerator<Page<T>> {
+    checkOptions(GraphQLOptionsSchema, options, "graphqlPages");
     const plan = this.#graphqlPlan(path, query, options);
     if (options.dryRun) {
       this.#printDryRun(plan.dryRun);
@@ -626,6 +613,7 @@ export class Apikit implements AsyncDisposable {
     query: string,
     options: GraphQLOptions & FileOutputOptions,
   ): Promise<FileOutputResult | DryRunResult> {
+    checkOptions(GraphQLToFileOptionsSchema, options, "graphqlToFile");
     resolveFormat(options);
     const {
       filePath: _f,
@@ -659,16 +647,10 @@ export class Apikit implements AsyncDisposable {
     options: GraphQLOptions,
     resume?: ResumePoint,
   ): AsyncGenerator<Page<T>> {
+    const { maxPages, maxItems, maxEmptyPages, readAhead } = options;
     return this.#run<T>(
-      plan.paginator,
-      plan.request,
-      {
-        signal: options.signal,
-        timeout: options.timeout,
-        maxPages: options.maxPages,
-        maxItems: options.maxItems,
-        headers: options.headers,
-      },
+      { ...plan, pagination: { maxPages, maxItems, maxEmptyPages, readAhead } },
+      { signal: options.signal, timeout: options.timeout, headers: options.headers },
       { extract: plan.paginator.extract, graphql: true, resume },
     );
   }
@@ -769,24 +751,26 @@ export class Apikit implements AsyncDisposable {
     };
   }
 
+  /**
+   * The one pull loop of the facade: the page loop of pagination/ with this client's transport, then
+   * the incremental filter and the record steps on each page. Invalid records are collected on their
+   * page (collect) or counted and warned about once at the end (skip). A consumer that stops early
+   * aborts whatever was read ahead.
+   */
   async *#run<T>(
-    paginator: Paginator,
-    request: PageRequest,
-    options: Pick<
-      FetchOptions<T>,
-      "headers" | "signal" | "timeout" | "maxPages" | "maxItems" | "concurrency"
-    > &
-      RecordOptions<T>,
+    plan: { paginator: Paginator; request: PageRequest; pagination: LoopLimits },
+    options: Pick<FetchOptions<T>, "headers" | "signal" | "timeout" | "concurrency"> & RecordOptions<T>,
     how: {
-      dataPath?: string | undefined;
       extract?: (data: unknown) => unknown[];
       graphql?: boolean;
       resume?: ResumePoint | undefined;
       incremental?: IncrementalState | undefined;
-    },
-    invalid: InvalidRecord[] = [],
-  ): AsyncGenerator<Page<T>> {
-    const steps = compileRecordSteps(options as RecordOptions, invalid);
+    } = {},
+  ): AsyncGenerator<ListingPage<T>> {
+    const invalid = new InvalidRecords(options.onInvalid ?? "raise");
+    const steps = compileRecordSteps(options as RecordOptions, invalid.add);
+    const stop = new AbortController();
+    const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
     const fetchPage = async (page: PageRequest): Promise<FetchedPage> => {
       const { headers, body } = this.#encode(options.headers, page.body);
       const response = await this.#send({
@@ -794,7 +778,7 @@ export class Apikit implements AsyncDisposable {
         url: page.url,
         headers,
         body,
-        signal: options.signal,
+        signal,
         timeoutMs: options.timeout,
       });
       const url = this.#redactor.redactUrl(page.url);
@@ -812,41 +796,52 @@ export class Apikit implements AsyncDisposable {
         bytes: response.bytes,
       };
     };
+    const { pagination } = plan;
     let seen = 0;
     let total = 0;
-    for await (const page of paginate({
-      paginator,
-      request,
-      fetchPage,
-      dataPath: how.dataPath,
-      extract: how.extract,
-      resume: how.resume,
-      maxPages: options.maxPages,
-      maxItems: options.maxItems,
-      logger: this.logger,
-      concurrency: () => Math.min(options.concurrency ?? this.config.concurrency, this.#limiter.limit),
-    })) {
-      let records = page.records;
-      if (how.incremental) records = records.filter((r) => how.incremental!.keep(r));
-      if (steps) {
-        const kept: unknown[] = [];
-        for (const record of records) {
-          const out = steps(record, seen++);
-          if (out !== undefined) kept.push(out);
+    try {
+      for await (const page of paginate({
+        paginator: plan.paginator,
+        request: plan.request,
+        fetchPage,
+        dataPath: pagination.dataPath,
+        extract: how.extract,
+        resume: how.resume,
+        maxPages: pagination.maxPages,
+        maxItems: pagination.maxItems,
+        maxEmptyPages: pagination.maxEmptyPages,
+        readAhead: pagination.readAhead,
+        logger: this.logger,
+        concurrency: () => Math.min(options.concurrency ?? this.config.concurrency, this.#limiter.limit),
+      })) {
+        let records = page.records;
+        if (how.incremental) records = records.filter((r) => how.incremental!.keep(r));
+        if (steps) {
+          const kept: unknown[] = [];
+          for (const record of records) {
+            const out = steps(record, seen++);
+            if (out !== undefined) kept.push(out);
+          }
+          records = kept;
         }
-        records = kept;
+        total += records.length;
+        const hook = this.#observer.call("onPage", {
+          url: page.url,
+          index: page.index,
+          status: page.status,
+          records: records.length,
+          totalRecords: total,
+          bytes: page.bytes,
+        });
+        if (hook) await hook;
+        const out: ListingPage<T> = { ...page, records: records as T[] };
+        if (invalid.mode === "collect") out.invalid = invalid.take();
+        yield out;
       }
-      total += records.length;
-      const hook = this.#observer.call("onPage", {
-        url: page.url,
-        index: page.index,
-        status: page.status,
-        records: records.length,
-        totalRecords: total,
-        bytes: page.bytes,
-      });
-      if (hook) await hook;
-      yield { ...page, records: records as T[] };
+    } finally {
+      stop.abort(new ApikitError("the consumer stopped reading the listing"));
+      const skipped = invalid.summary();
+      if (skipped) this.logger.warn(skipped);
     }
   }
 
@@ -973,6 +968,23 @@ export class Apikit implements AsyncDisposable {
   /** Deno's Jupyter kernel shows this for a cell whose value is the client. */
   [JUPYTER_DISPLAY](): { "text/plain": string } {
     return { "text/plain": this.toString() };
+  }
+}
+
+/** The limits of a pull the page loop enforces, from the merged pagination settings. */
+type LoopLimits = Pick<
+  PaginationConfig,
+  "dataPath" | "maxPages" | "maxItems" | "maxEmptyPages" | "readAhead"
+>;
+
+/** Passes pages on, gathering the invalid records each one carries (`onInvalid: "collect"`). */
+async function* gatherInvalid<T>(
+  pages: AsyncIterable<ListingPage<T>>,
+  into: InvalidRecord[],
+): AsyncGenerator<ListingPage<T>> {
+  for await (const page of pages) {
+    if (page.invalid) into.push(...page.invalid);
+    yield page;
   }
 }
 

@@ -14,22 +14,11 @@ import {
   moveDatabase,
   removeDatabase,
   siblingPath,
-  type WriteOptions,
 } from "../writers/index.js";
+import type { FileOutputOptions } from "./call-options.js";
+import type { InvalidRecord } from "./record-ops.js";
 
-export interface FileOutputOptions extends WriteOptions {
-  /** Where to write. Its extension picks the format unless `format` is given. */
-  filePath: string;
-  /** parquet, ndjson, jsonl, csv, arrow, json or duckdb (case-insensitive). */
-  format?: string;
-  /** On a failed pull, keep the records fetched so far in `<filePath>.partial`. Default false. */
-  keepPartial?: boolean;
-  /**
-   * A checkpoint file: after each page is durably written, the next request and the counts are saved
-   * there; running the same pull again after a crash resumes from the last completed page.
-   */
-  checkpoint?: string;
-}
+export type { FileOutputOptions };
 
 export interface FileOutputResult {
   /** Absolute path of the written file. */
@@ -41,6 +30,8 @@ export interface FileOutputResult {
   bytes: number;
   /** The pull stopped at maxPages/maxItems while the API had more. */
   truncated: boolean;
+  /** With `onInvalid: "collect"`: the records that failed the schema (left out of the file). */
+  invalid?: InvalidRecord[];
 }
 
 export function resolveFormat(options: FileOutputOptions): Format {

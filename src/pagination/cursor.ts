@@ -38,7 +38,13 @@ export class CursorPaginator implements Paginator {
     let cursor: unknown;
     if (config.cursorFromLastRecord) {
       const last = response.records[response.records.length - 1];
-      if (last === undefined) return null;
+      if (last === undefined) {
+        if (hasMore !== true) return null;
+        throw new PaginationError(
+          `${config.hasMorePath} says there are more pages, but the page is empty and the cursor comes from its last record (${config.cursorFromLastRecord})`,
+          { pages: this.#pages, recordsFetched: this.#items },
+        );
+      }
       cursor = getPath(last, config.cursorFromLastRecord);
     } else {
       cursor = getPath(response.data, config.nextCursorPath);
@@ -52,8 +58,8 @@ export class CursorPaginator implements Paginator {
       }
       return null;
     }
-    // A cursor with no records behind it and no has-more flag cannot be trusted to move on.
-    if (response.records.length === 0 && hasMore === undefined) return null;
+    // An empty page with a new cursor is followed: filtered listings and search APIs send empty pages
+    // mid-listing. The repeat guard below and the loop's limit on empty pages in a row stop a loop.
     const key = typeof cursor === "object" ? JSON.stringify(cursor) : String(cursor);
     if (this.#seen.has(key)) {
       throw new PaginationError(

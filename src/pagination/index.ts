@@ -8,7 +8,7 @@ export { locateRecords, recordsAt, toNumber } from "./meta.js";
 export { NoPaginator } from "./none.js";
 export { OffsetPaginator } from "./offset.js";
 export { PagePaginator } from "./page-number.js";
-export { getPath, hasPath, parsePath, setPath } from "./paths.js";
+export { getPath, hasPath, type PathSegment, parsePath, setPath } from "./paths.js";
 export {
   cloneRequest,
   DEFAULT_PAGE_SIZE,

@@ -49,7 +49,16 @@ export interface LoopOptions {
   concurrency?: number | (() => number) | undefined;
   /** Continue from a checkpoint: the next request, and what was already written. */
   resume?: ResumePoint | undefined;
+  /** Empty pages in a row that still point to a next page before the pull fails. Default 10. */
+  maxEmptyPages?: number | undefined;
+  /**
+   * Fetch the next page (and predicted ones) while the consumer holds the current one. Default true;
+   * false sends each request only when the consumer asks for its page.
+   */
+  readAhead?: boolean | undefined;
 }
+
+export const DEFAULT_MAX_EMPTY_PAGES = 10;
 
 export interface ResumePoint {
   request: PageRequest;
@@ -70,11 +79,15 @@ export async function* paginate(options: LoopOptions): AsyncGenerator<Page> {
   // One page of read-ahead: the next request is known as soon as a page is parsed, so it goes out
   // before the consumer gets the page. While the consumer writes page N, the server is already
   // producing page N+1. Never past a limit, a loop error or the last page, so no extra request is
-  // made on a pull that runs to its end; a consumer that stops early may leave one in flight.
+  // made on a pull that runs to its end; a consumer that stops early leaves that one request (and
+  // any predicted ones) behind, which `readAhead: false` avoids.
   let ahead: Promise<Settled> | undefined;
   // Predicted pages already asked for, by request; used only when next() asks for exactly that one.
   const prefetched = new Map<string, Promise<Settled>>();
   let misses = 0;
+  let emptyRun = 0;
+  const maxEmpty = options.maxEmptyPages ?? DEFAULT_MAX_EMPTY_PAGES;
+  const readAhead = options.readAhead !== false;
   const window = () => {
     const c = typeof options.concurrency === "function" ? options.concurrency() : (options.concurrency ?? 1);
     return Math.max(1, Math.floor(c));
@@ -110,6 +123,12 @@ export async function* paginate(options: LoopOptions): AsyncGenerator<Page> {
         { status: fetched.status, headers: fetched.headers, data: fetched.data, records },
         request,
       );
+      emptyRun = records.length === 0 && next !== null ? emptyRun + 1 : 0;
+      if (emptyRun >= maxEmpty) {
+        throw new PaginationError(
+          `${emptyRun} empty pages in a row, each pointing to another page; stopping rather than following them further (raise maxEmptyPages if this API really does that)`,
+        );
+      }
     } catch (error) {
       if (!(error instanceof PaginationError)) throw error;
       loopError = new PaginationError(
@@ -120,6 +139,7 @@ export async function* paginate(options: LoopOptions): AsyncGenerator<Page> {
           recordsFetched: items + records.length,
         },
       );
+      next = null;
     }
 
     // A limit reached ends the pull even where the paginator would have failed on the next step.
@@ -144,7 +164,7 @@ export async function* paginate(options: LoopOptions): AsyncGenerator<Page> {
         `stopped at ${maxItems !== undefined && items >= maxItems ? `maxItems (${maxItems})` : `maxPages (${maxPages})`} after ${index + 1} pages and ${items} records; the API has more`,
       );
     }
-    if (!limited && !loopError && next !== null) {
+    if (readAhead && !limited && !loopError && next !== null) {
       const key = requestKey(next);
       const hit = prefetched.get(key);
       if (hit) prefetched.delete(key);

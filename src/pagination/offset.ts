@@ -1,5 +1,8 @@
 // Offset/limit pagination. The offset advances by the records actually received (servers that cap
 // the page size must not make us skip records), and the pull ends on an empty page or at the total.
+// A total is trusted only while the pages agree with it: an empty page before it is an error, and
+// more records than it announced mean it is wrong, so the pull goes on to the empty page instead.
+import { PaginationError } from "../errors.js";
 import { readTotal } from "./meta.js";
 import {
   cloneRequest,
@@ -18,6 +21,8 @@ export class OffsetPaginator implements Paginator {
   /** Records per page as the server actually sends them (it may cap what we ask for). */
   #step = 0;
   #total: number | undefined;
+  /** The API sent more records than its total said: the total is ignored from then on. */
+  #totalWrong = false;
 
   constructor(private readonly config: ResolvedPagination) {}
 
@@ -28,14 +33,31 @@ export class OffsetPaginator implements Paginator {
   next(response: PageResponse, request: PageRequest): PageRequest | null {
     const received = response.records.length;
     this.#items += received;
-    if (received === 0) return null;
+    const total = this.#trusted(readTotal(response, this.config.totalPath), received);
+    this.#total = total;
+    if (received === 0) {
+      if (total !== undefined && this.#offset < total) {
+        throw new PaginationError(
+          `an empty page came at offset ${this.#offset}, but the API's total says ${total} records: the total is wrong or records were removed during the pull`,
+        );
+      }
+      return null;
+    }
     this.#offset += received;
     this.#step = received;
-    const total = readTotal(response, this.config.totalPath);
-    this.#total = total;
     if (total !== undefined && this.#offset >= total) return null;
     if (this.config.stopOnShortPage && received < this.#lastLimit) return null;
     return this.#at(request, this.#offset);
+  }
+
+  /** The total, unless the records already received outnumber it (then it is ignored for the pull). */
+  #trusted(total: number | undefined, received: number): number | undefined {
+    if (this.#totalWrong || total === undefined) return undefined;
+    if (this.#offset + received > total) {
+      this.#totalWrong = true;
+      return undefined;
+    }
+    return total;
   }
 
   predict(request: PageRequest, count: number): PageRequest[] {

@@ -1,6 +1,8 @@
 // Page-number pagination. Ends on an empty page, at totalPages, or once the total is reached. maxItems
 // is not pushed into the page size here (that would change which records a page holds); the loop
-// truncates the last page instead.
+// truncates the last page instead. An empty page before the announced end is an error, never an end;
+// a total that the records already outnumber is ignored.
+import { PaginationError } from "../errors.js";
 import { readTotal, toNumber } from "./meta.js";
 import { getPath } from "./paths.js";
 import {
@@ -20,6 +22,10 @@ export class PagePaginator implements Paginator {
   #lastPage: number | undefined;
   #total: number | undefined;
   #received = 0;
+  /** The API sent more records than its total said: the total is ignored from then on. */
+  #totalWrong = false;
+  /** The API sent records on a page past its page count: the count is ignored from then on. */
+  #pagesWrong = false;
 
   constructor(private readonly config: ResolvedPagination) {
     this.#page = config.startPage;
@@ -32,18 +38,42 @@ export class PagePaginator implements Paginator {
   next(response: PageResponse, request: PageRequest): PageRequest | null {
     const received = response.records.length;
     this.#items += received;
-    if (received === 0) return null;
-    this.#received = received;
-    if (this.config.totalPagesPath) {
+    let lastPage: number | undefined;
+    if (this.config.totalPagesPath && !this.#pagesWrong) {
       const totalPages = toNumber(getPath(response.data, this.config.totalPagesPath));
       // Pages count from startPage; with startPage 0 the last page is totalPages - 1.
-      const lastPage =
-        totalPages === undefined ? undefined : totalPages - 1 + Math.min(this.config.startPage, 1);
-      this.#lastPage = lastPage;
-      if (lastPage !== undefined && this.#page >= lastPage) return null;
+      lastPage = totalPages === undefined ? undefined : totalPages - 1 + Math.min(this.config.startPage, 1);
+      // Records on a page past the last one the API counts: the count is wrong, the pages tell.
+      if (lastPage !== undefined && this.#page > lastPage && received > 0) {
+        this.#pagesWrong = true;
+        lastPage = undefined;
+      }
     }
-    const total = readTotal(response, this.config.totalPath);
+    let total = readTotal(response, this.config.totalPath);
+    if (total !== undefined && (this.#totalWrong || this.#items > total)) {
+      this.#totalWrong = true;
+      total = undefined;
+    }
+    this.#lastPage = lastPage;
     this.#total = total;
+    if (received === 0) {
+      // The last page an API counts holds records, unless it is the first (an empty listing).
+      const promised =
+        lastPage !== undefined &&
+        (this.#page < lastPage || (this.#page === lastPage && this.#page > this.config.startPage))
+          ? `its last page is ${lastPage}`
+          : total !== undefined && this.#items < total
+            ? `its total says ${total} records and ${this.#items} came`
+            : undefined;
+      if (promised) {
+        throw new PaginationError(
+          `page ${this.#page} came back empty, but ${promised}: the API's count is wrong or records were removed during the pull`,
+        );
+      }
+      return null;
+    }
+    this.#received = received;
+    if (lastPage !== undefined && this.#page >= lastPage) return null;
     if (total !== undefined && this.#items >= total) return null;
     const asked = this.config.pageSize ?? DEFAULT_PAGE_SIZE;
     if (this.config.stopOnShortPage && received < asked) return null;

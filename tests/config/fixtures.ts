@@ -38,6 +38,8 @@ export const EVERY_FIELD: Omit<ApiConfigInput, "auth"> = {
     nextUrlPath: "links.next",
     cursorIn: "body",
     stopOnShortPage: true,
+    maxEmptyPages: 4,
+    readAhead: false,
   },
   verifySsl: false,
   rateLimit: { requestsPerSecond: 2.5, burst: 4 },

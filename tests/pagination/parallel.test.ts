@@ -130,7 +130,7 @@ describe("parallel pages", () => {
       },
       { concurrency: 3 },
     );
-    for (const label of ["a", "b", "c"]) expect(ids(results[label]!)).toEqual(every(1000));
+    for (const label of ["a", "b", "c"] as const) expect(ids(results[label])).toEqual(every(1000));
     expect(server.maxInFlight).toBe(4);
   });
 
@@ -160,6 +160,68 @@ describe("parallel pages", () => {
     // 20 pages: after 8 healthy answers at 2 it is 3 again; not yet 4 (that takes 12 more).
     expect(api.concurrency.limit).toBe(3);
     expect(api.concurrency.max).toBe(4);
+  });
+});
+
+describe("read-ahead", () => {
+  /** Polls (bounded) until `check` holds or `ms` have passed; gives back whether it held. */
+  async function within(ms: number, check: () => boolean): Promise<boolean> {
+    for (const started = Date.now(); Date.now() - started < ms; await sleep(5)) if (check()) return true;
+    return check();
+  }
+
+  it("by default, the next page is asked for while the consumer holds the current one", async () => {
+    const server = await offsetApi({ delayMs: 1, total: false });
+    const pages = client(server.url).pages("/items", { strategy: "offset", pageSize: 100 });
+    await pages.next();
+    expect(await within(2_000, () => server.requests.length === 2)).toBe(true);
+    await pages.return(undefined);
+  });
+
+  it("breaking out early leaves at most that one read-ahead request behind (README: Fetching)", async () => {
+    const server = await offsetApi({ delayMs: 1, total: false });
+    for await (const page of client(server.url).stream("/items", { strategy: "offset", pageSize: 100 }))
+      if (page.id === 1) break;
+    await sleep(100);
+    expect(server.requests.length).toBeLessThanOrEqual(2);
+  });
+
+  it("readAhead: false sends no request before the consumer asks for its page, parallel pages included", async () => {
+    const server = await offsetApi({ delayMs: 1 });
+    const api = client(server.url, { concurrency: 4 });
+    const pages = api.pages("/items", {
+      strategy: "offset",
+      pageSize: 100,
+      totalPath: "total",
+      readAhead: false,
+    });
+    await pages.next();
+    await sleep(150);
+    expect(server.requests).toHaveLength(1);
+    await pages.next();
+    await sleep(50);
+    expect(server.requests).toHaveLength(2);
+    await pages.return(undefined);
+    await sleep(50);
+    expect(server.requests).toHaveLength(2);
+    // The same listing read to its end: every record, one request per page, one at a time.
+    const all = await api.fetchRecords("/items", {
+      strategy: "offset",
+      pageSize: 100,
+      totalPath: "total",
+      readAhead: false,
+    });
+    expect(ids(all)).toEqual(every(1000));
+    expect(server.requests).toHaveLength(12);
+    expect(server.maxInFlight).toBe(1);
+  });
+
+  it("readAhead: false can be the client's setting", async () => {
+    const server = await offsetApi({ delayMs: 1, total: false });
+    const api = client(server.url, { pagination: { strategy: "offset", pageSize: 100, readAhead: false } });
+    for await (const page of api.stream("/items")) if (page.id === 1) break;
+    await sleep(100);
+    expect(server.requests).toHaveLength(1);
   });
 });
 

@@ -1,0 +1,163 @@
+// Per-call options as zod schemas, composed from one another and checked once at the edge of every
+// public method (as the client options are), so a typo like `pageSzie` is a ConfigError with a
+// "did you mean", never a silent default. The types are inferred from the schemas.
+import { z } from "zod";
+import { configError, PaginationConfig } from "../config/index.js";
+import type { InvalidRecord, RecordOptions } from "./record-ops.js";
+
+const ParamValue = z.union([z.string(), z.number(), z.boolean(), z.bigint(), z.null(), z.undefined()]);
+const Params = z.record(z.string(), z.union([ParamValue, z.array(ParamValue).readonly()]));
+const Headers = z.record(z.string(), z.string());
+const Signal = z.custom<AbortSignal>((v) => v instanceof AbortSignal, { error: "must be an AbortSignal" });
+const Timeout = z.number().positive();
+const RecordFunction = z.custom<(record: Record<string, unknown>) => unknown>(
+  (v) => typeof v === "function",
+  { error: "must be a function" },
+);
+const RecordSchema = z.custom<z.ZodType>(
+  (v) => typeof (v as { safeParse?: unknown } | null)?.safeParse === "function",
+  { error: "must be a zod schema" },
+);
+
+/** What every call that sends requests takes. */
+const CallOptions = z.strictObject({
+  params: Params.optional(),
+  headers: Headers.optional(),
+  signal: Signal.optional(),
+  /** Per-call timeout in ms. */
+  timeout: Timeout.optional(),
+  /** Describe the request(s) without sending anything. */
+  dryRun: z.boolean().optional(),
+});
+
+export const RequestOptionsSchema = CallOptions.extend({
+  /** A JSON body (objects are serialised; strings and bytes are sent as they are). */
+  body: z.unknown().optional(),
+});
+export type RequestOptions = z.input<typeof RequestOptionsSchema>;
+
+export const InspectOptionsSchema = CallOptions.extend({
+  /** Where the records are, when the detector should not guess. */
+  dataPath: z.string().optional(),
+});
+export type InspectOptions = z.input<typeof InspectOptionsSchema>;
+
+export const RecordOptionsSchema = z.strictObject({
+  select: z.array(z.string()).optional(),
+  exclude: z.array(z.string()).optional(),
+  rename: z.record(z.string(), z.string()).optional(),
+  transform: RecordFunction.optional(),
+  schema: RecordSchema.optional(),
+  onInvalid: z.enum(["raise", "skip", "collect"]).optional(),
+});
+
+export const IncrementalOptionsSchema = z.strictObject({
+  cursorField: z.string().min(1),
+  param: z.string().min(1),
+  initialValue: z.union([z.string(), z.number()]).optional(),
+  stateFile: z.string().min(1),
+  lookback: z.number().min(0).optional(),
+});
+
+export const FetchOptionsSchema = PaginationConfig.partial()
+  .extend(CallOptions.shape)
+  .extend(RecordOptionsSchema.shape)
+  .extend({
+    /** Follow pages. Defaults to true when the client has a strategy other than "none". */
+    paginate: z.boolean().optional(),
+    /** GET by default; POST for search endpoints that take a JSON body (see cursorIn: "body"). */
+    method: z.string().min(1).optional(),
+    body: z.record(z.string(), z.unknown()).optional(),
+    /**
+     * Pages of this listing in flight at once (offset and page listings; cursor and Link ones are
+     * sequential by nature). Default: the client's `concurrency` (4), never above it.
+     */
+    concurrency: z.int().min(1).optional(),
+    /** Only what changed since the last run: the high-water mark of a field, kept in a state file. */
+    incremental: IncrementalOptionsSchema.optional(),
+  });
+
+/** Per-call options of pages, stream, fetchRecords and the outputs built on them. */
+export type FetchOptions<T = Record<string, unknown>> = Omit<
+  z.input<typeof FetchOptionsSchema>,
+  keyof RecordOptions
+> &
+  RecordOptions<T>;
+
+export const FileOutputOptionsSchema = z.strictObject({
+  /** Where to write. Its extension picks the format unless `format` is given. */
+  filePath: z.string(),
+  /** parquet, ndjson, jsonl, csv, arrow, json or duckdb (case-insensitive). */
+  format: z.string().optional(),
+  /** On a failed pull, keep the records fetched so far in `<filePath>.partial`. Default false. */
+  keepPartial: z.boolean().optional(),
+  /**
+   * A checkpoint file: after each page is durably written, the next request and the counts are saved
+   * there; running the same pull again after a crash resumes from the last completed page.
+   */
+  checkpoint: z.string().min(1).optional(),
+  /** DuckDB: the table to write. Default "data". */
+  table: z.string().min(1).optional(),
+  /** DuckDB: replace the table or append to it. Default "replace". */
+  mode: z.enum(["replace", "append"]).optional(),
+  /** Tabular formats: flattening separator. Default "__". */
+  sep: z.string().optional(),
+  /** Rows per Parquet row group (default 65 536) / Arrow record batch (default 16 384). */
+  rowsPerGroup: z.int().positive().optional(),
+});
+export type FileOutputOptions = z.input<typeof FileOutputOptionsSchema>;
+
+export const FrameOptionsSchema = z.strictObject({
+  /** Flatten nested objects into a__b columns (default true). With false, polars keeps structs. */
+  flatten: z.boolean().optional(),
+  /** Flattening separator. Default "__". */
+  sep: z.string().optional(),
+});
+
+export const GraphQLOptionsSchema = CallOptions.omit({ params: true }).extend({
+  variables: z.record(z.string(), z.unknown()).optional(),
+  operationName: z.string().optional(),
+  /** Follow a Relay connection (pageInfo.hasNextPage / endCursor). */
+  paginate: z.boolean().optional(),
+  /** Dot path to the connection inside `data`, required with paginate. */
+  connectionPath: z.string().min(1).optional(),
+  pageSize: z.int().positive().optional(),
+  maxPages: z.int().positive().optional(),
+  maxItems: z.int().positive().optional(),
+  maxEmptyPages: z.int().positive().optional(),
+  readAhead: z.boolean().optional(),
+  cursorVariable: z.string().min(1).optional(),
+  pageSizeVariable: z.string().min(1).optional(),
+});
+export type GraphQLOptions = z.input<typeof GraphQLOptionsSchema>;
+
+export const FetchManyOptionsSchema = z.strictObject({
+  concurrency: z.int().min(1).optional(),
+  /** raise: the first failure rejects; skip: leave the label out; empty: give it []. */
+  onError: z.enum(["raise", "skip", "empty"]).optional(),
+});
+export type FetchManyOptions = z.input<typeof FetchManyOptionsSchema>;
+
+/** Records that failed the schema, beside the ones that passed (`onInvalid: "collect"`). */
+export interface CollectedRecords<T> {
+  records: T[];
+  errors: InvalidRecord[];
+}
+
+/**
+ * Checks a call's options against its schema: a ConfigError naming each wrong or unknown key (with
+ * close matches) and the method it was given to. The caller keeps using its own object, so signals,
+ * schemas and functions pass through untouched and no default is filled in here.
+ */
+export function checkOptions(schema: z.ZodType, options: unknown, method: string): void {
+  if (options === undefined) return;
+  const result = schema.safeParse(options);
+  if (!result.success) throw configError(schema, result.error, `${method} options`);
+}
+
+/** fetchToFile: a listing and where it goes. */
+export const FetchToFileOptionsSchema = FetchOptionsSchema.extend(FileOutputOptionsSchema.shape);
+/** fetchPolars / fetchArrow: a listing and how its frame is shaped. */
+export const FetchFrameOptionsSchema = FetchOptionsSchema.extend(FrameOptionsSchema.shape);
+/** graphqlToFile: a Relay connection and where it goes. */
+export const GraphQLToFileOptionsSchema = GraphQLOptionsSchema.extend(FileOutputOptionsSchema.shape);
