@@ -75,6 +75,7 @@ export {
   type CollectedRecords,
   DryRunResult,
   type FetchManyOptions,
+  type FetchManyResult,
   type FetchManySpec,
   type FetchOptions,
   type FileOutputOptions,
@@ -84,9 +85,11 @@ export {
   type IncrementalOptions,
   type InspectOptions,
   type InvalidRecord,
+  type ListingPage,
   type OnInvalid,
   type Params,
   type RecordOptions,
+  type RecordStream,
   type RequestOptions,
 } from "./facade/index.js";
 export * from "./flatten/index.js";

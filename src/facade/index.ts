@@ -3,10 +3,13 @@ export {
   type ApiResponse,
   type CollectedRecords,
   type FetchManyOptions,
+  type FetchManyResult,
   type FetchManySpec,
   type FetchOptions,
   type GraphQLOptions,
   type InspectOptions,
+  type ListingPage,
+  type RecordStream,
   type RequestOptions,
 } from "./apikit.js";
 export { type DryRunInfo, DryRunResult } from "./dry-run.js";
