@@ -22,6 +22,12 @@ const NAMES = [
   "x-hubspot-ratelimit-secondly",
   "x-shopify-shop-api-call-limit",
   "retry-after",
+  "x-hubspot-ratelimit-daily",
+  "x-hubspot-ratelimit-daily-remaining",
+  "sforce-limit-info",
+  "beta-ratelimit",
+  "beta-ratelimit-policy",
+  "x-beta-ratelimit-reset",
 ];
 
 /** A header name as servers spell it: any case, sometimes not one we know. */
@@ -46,6 +52,14 @@ const headerValueText: fc.Arbitrary<string> = fc.oneof(
   fc.tuple(numberText, numberText, numberText).map(([l, r, t]) => `limit=${l}, remaining=${r}, reset=${t}`),
   fc.tuple(numberText, numberText).map(([q, w]) => `"burst";q=${q};w=${w}, ${q}`),
   fc.tuple(numberText, numberText).map(([used, max]) => `${used}/${max}`),
+  // Salesforce's Sforce-Limit-Info.
+  fc
+    .tuple(numberText, numberText, numberText, numberText)
+    .map(([u, m, au, am]) => `api-usage=${u}/${m}; per-app-api-usage=${au}/${am}(appName=x)`),
+  // Jira's ISO 8601 reset, to the minute or the second.
+  fc
+    .date({ min: new Date("1970-01-01"), max: new Date("9999-12-31"), noInvalidDate: true })
+    .map((d) => d.toISOString().replace(/:\d{2}\.\d{3}Z$/, "Z")),
   httpDate,
   garbage,
   longRun(fc.constantFrom("9", "-9", ";", "=", ",", "r=", " ", "/", "1/")),
@@ -74,15 +88,23 @@ describe("fuzz: rate-limit headers", () => {
           const outcome = settle(() => RateLimitState.parse(h, now));
           expect(outcome.ok).toBe(true);
           if (!outcome.ok || outcome.value === undefined) return;
-          const { limit, remaining, resetAtMs } = outcome.value;
+          const { limit, remaining, resetAtMs, daily } = outcome.value;
           for (const [key, value] of Object.entries(outcome.value)) {
-            expect(["limit", "remaining", "resetAtMs"]).toContain(key);
+            expect(["limit", "remaining", "resetAtMs", "daily"]).toContain(key);
             expect(value).not.toBeUndefined();
           }
           expectFiniteOrAbsent(limit);
           expectFiniteOrAbsent(remaining);
           expectFiniteOrAbsent(resetAtMs);
           if (resetAtMs !== undefined) expect(resetAtMs).toBeGreaterThan(now);
+          if (daily !== undefined) {
+            for (const key of Object.keys(daily)) expect(["limit", "remaining", "source"]).toContain(key);
+            expectFiniteOrAbsent(daily.limit);
+            expectFiniteOrAbsent(daily.remaining);
+            expect(daily.source).toMatch(
+              /^(X-HubSpot-RateLimit-Daily(-Remaining)?|Sforce-Limit-Info (per-app-)?api-usage)$/,
+            );
+          }
         }),
         {
           numRuns: RUNS,
@@ -139,6 +161,81 @@ describe("fuzz: rate-limit headers", () => {
               expect(sleep).toBeGreaterThanOrEqual(0);
               expect(sleep).toBeLessThanOrEqual(maxWaitMs);
             }
+          },
+        ),
+        { numRuns: RUNS },
+      );
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    "the tighter limit decides: a spent short window is waited for, a spent day fails at once and never sleeps",
+    () => {
+      const count = fc.integer({ min: 0, max: 1_000_000 });
+      // A short window in one of the dialects, and a day's budget in HubSpot's or Salesforce's.
+      const shortWindow = fc.oneof(
+        fc.record({
+          kind: fc.constant("hubspot"),
+          max: count,
+          left: count,
+          intervalMs: fc.integer({ min: 1, max: 86_400_000 }),
+        }),
+        fc.record({
+          kind: fc.constant("github"),
+          max: count,
+          left: count,
+          resetInS: fc.integer({ min: 1, max: 86_400 }),
+        }),
+        fc.record({ kind: fc.constant("none") }),
+      );
+      const day = fc.oneof(
+        fc.record({ kind: fc.constant("hubspot"), max: count, left: count }),
+        fc.record({ kind: fc.constant("salesforce"), max: count, used: count }),
+      );
+      fc.assert(
+        fc.property(
+          shortWindow,
+          day,
+          fc.integer({ min: 0, max: 1_000 }),
+          fc.integer({ min: 1_000, max: 3_600_000 }),
+          nowMs,
+          (w, d, threshold, maxWaitMs, start) => {
+            const headers: Record<string, string> = {};
+            let waitMs = 0;
+            if (w.kind === "hubspot") {
+              Object.assign(headers, {
+                "x-hubspot-ratelimit-max": String(w.max),
+                "x-hubspot-ratelimit-remaining": String(w.left),
+                "x-hubspot-ratelimit-interval-milliseconds": String(w.intervalMs),
+              });
+              if (w.left <= threshold) waitMs = Math.min(maxWaitMs, w.intervalMs);
+            } else if (w.kind === "github") {
+              Object.assign(headers, {
+                "x-ratelimit-limit": String(w.max),
+                "x-ratelimit-remaining": String(w.left),
+                "x-ratelimit-reset": String(w.resetInS),
+              });
+              if (w.left <= threshold) waitMs = Math.min(maxWaitMs, w.resetInS * 1000);
+            }
+            let dayLeft: number;
+            if (d.kind === "hubspot") {
+              headers["x-hubspot-ratelimit-daily"] = String(d.max);
+              headers["x-hubspot-ratelimit-daily-remaining"] = String(d.left);
+              dayLeft = d.left;
+            } else {
+              headers["sforce-limit-info"] = `api-usage=${d.used}/${d.max}`;
+              dayLeft = d.max - d.used;
+            }
+            let t = start;
+            const state = new RateLimitState({ now: () => t, threshold, maxWaitMs, recheckAfterMs: 60_000 });
+            state.ingest(headers);
+            expect(state.headroom.daily?.remaining).toBe(dayLeft);
+            // The day never makes it sleep: only the short window's wait counts.
+            expect(state.sleepDuration()).toBe(waitMs);
+            expect(state.exhausted() !== undefined).toBe(dayLeft <= threshold);
+            t += 60_000;
+            expect(state.exhausted()).toBeUndefined();
           },
         ),
         { numRuns: RUNS },

@@ -45,14 +45,21 @@ export function rateLimitInterceptor(
     });
 
     const refusedForMs = refusal.untilMs - Date.now();
-    if (maxRetryAfterMs !== undefined && refusedForMs > maxRetryAfterMs) {
+    // A day's budget that is spent fails requests at once too, rather than hold them for hours.
+    const spent = state.exhausted();
+    if ((maxRetryAfterMs !== undefined && refusedForMs > maxRetryAfterMs) || spent) {
       const method = (opts.method ?? "GET").toUpperCase();
       const url = redactor.redactUrl(urlOf(opts));
-      const retryAfter = Math.ceil(refusedForMs / 1000);
-      const error = new RateLimitError(
-        `${method} ${url} was not sent: the server asked to wait ${retryAfter} s more (Retry-After), longer than maxRetryAfterMs (${maxRetryAfterMs} ms)`,
-        { status: refusal.status, method, url, retryAfter },
-      );
+      const retryAfter = spent ? undefined : Math.ceil(refusedForMs / 1000);
+      const why = spent
+        ? spent.reason
+        : `the server asked to wait ${retryAfter} s more (Retry-After), longer than maxRetryAfterMs (${maxRetryAfterMs} ms)`;
+      const error = new RateLimitError(`${method} ${url} was not sent: ${why}`, {
+        status: spent ? 429 : refusal.status,
+        method,
+        url,
+        retryAfter,
+      });
       const refused = Promise.reject(error);
       // Handled by dispatchWhenReady, unless the caller aborted before it got to listen.
       refused.catch(() => undefined);
