@@ -1,14 +1,27 @@
 // README's command-line examples must run: each line of the `cli-examples` block is run with the
 // built binary against `apikit demo --serve`, in a temp folder, and must exit 0.
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 
-const BIN = join(import.meta.dirname, "../dist/cli/main.js");
+const ROOT = join(import.meta.dirname, "..");
+const BIN = join(ROOT, "dist/cli/main.js");
+
+/** Which of `paths` (relative to the repository root) its .gitignore ignores. */
+async function ignored(paths: string[]): Promise<string[]> {
+  // Exit 1 means "none of them": not an error here.
+  const run = promisify(execFile)("git", ["-C", ROOT, "check-ignore", "--no-index", ...paths]);
+  const { stdout } = await run.catch((e: { code?: number; stdout: string }) => {
+    if (e.code === 1) return { stdout: "" };
+    throw e;
+  });
+  return stdout.split("\n").filter(Boolean);
+}
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -32,6 +45,22 @@ function run(line: string, cwd: string, env: Record<string, string>) {
     });
   });
 }
+
+describe(".gitignore", () => {
+  it("ignores what apikit demo writes, and no file of the repository", async () => {
+    expect(
+      await ignored(["apikit-demo/demo.duckdb", "apikit-demo/users.parquet", "x.parquet.partial"]),
+    ).toHaveLength(3);
+    const { stdout } = await promisify(execFile)("git", [
+      "-C",
+      ROOT,
+      "ls-files",
+      "-ci",
+      "--exclude-standard",
+    ]);
+    expect(stdout).toBe("");
+  });
+});
 
 describe("README command-line examples", () => {
   it("run against the demo API, every one exiting 0", async () => {
@@ -76,6 +105,13 @@ describe("README command-line examples", () => {
     expect((await readFile(join(cwd, "events.csv"), "utf8")).split("\n")[0]).toContain("id");
     expect(existsSync(join(cwd, "analytics", "seeds", "demo_users.csv"))).toBe(true);
     expect(existsSync(join(cwd, "analytics", "models", "sources.yml"))).toBe(true);
+    // Run in a clone, none of what they wrote would show up in `git status` (config.toml and dotfiles
+    // are in HOME for a user; here HOME is this folder).
+    const written = (await readdir(cwd, { withFileTypes: true }))
+      .filter((e) => !e.name.startsWith(".") && e.name !== "config.toml")
+      .map((e) => (e.isDirectory() ? `${e.name}/` : e.name));
+    expect(written.length).toBeGreaterThanOrEqual(5);
+    expect((await ignored(written)).sort()).toEqual(written.sort());
     // Fifteen CLI runs one after another: well over the default 20 s on a busy machine.
   }, 180_000);
 });

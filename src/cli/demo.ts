@@ -2,8 +2,9 @@
 // style, through its 429s and 503s) into Parquet files and one DuckDB file, and says how it went.
 import { join } from "node:path";
 import type { Command } from "commander";
-import { formatSummary, previewParquet, pullDemo, startDemoServer } from "../demo/index.js";
+import { displayPath, formatSummary, previewParquet, pullDemo, startDemoServer } from "../demo/index.js";
 import { consoleLogger } from "../index.js";
+import { demoQueryCommand } from "./query-hint.js";
 import { UsageError } from "./report.js";
 
 interface DemoFlags {
@@ -43,13 +44,14 @@ export function registerDemo(program: Command): void {
     .addHelpText(
       "after",
       `
-Needs no network: the sample API listens on 127.0.0.1 only and stops when the pull is done.
+Needs no network: the sample API listens on 127.0.0.1 only and stops when the pull is done. It ends
+with a query to try on demo.duckdb: the DuckDB CLI's when duckdb is on PATH, else a node one-liner
+with @duckdb/node-api (installed with apikit).
 
 Examples:
   $ apikit demo
   $ apikit demo --out /tmp/demo --size 2000 --latency 20
-  $ apikit demo --serve --port 8377      # then: apikit fetch http://127.0.0.1:8377/users -o users.parquet
-  $ duckdb apikit-demo/demo.duckdb -c "SELECT status, count(*) FROM orders GROUP BY status"`,
+  $ apikit demo --serve --port 8377      # then: apikit fetch http://127.0.0.1:8377/users -o users.parquet`,
     )
     .action(async (flags: DemoFlags, command: Command) => {
       const globals = command.optsWithGlobals() as { verbose?: boolean; quiet?: boolean };
@@ -115,6 +117,7 @@ async function runDemo(flags: DemoFlags, globals: { verbose: boolean; quiet: boo
         served: server.stats.total,
         url: server.url,
         preview: { file: join(flags.out, "users.parquet"), text },
+        query: demoQueryCommand(displayPath(result.duckdb.path)),
       }),
     );
   } finally {

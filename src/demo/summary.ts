@@ -8,6 +8,8 @@ export interface SummaryInput {
   served: ResourceStats;
   url: string;
   preview: { file: string; text: string };
+  /** A shell command that queries the DuckDB file with what this machine has (the CLI works it out). */
+  query: string;
 }
 
 export function formatBytes(bytes: number): string {
@@ -38,7 +40,7 @@ function table(rows: string[][], rightAligned: ReadonlySet<number>): string[] {
   );
 }
 
-export function formatSummary({ result, served, url, preview }: SummaryInput): string {
+export function formatSummary({ result, served, url, preview, query }: SummaryInput): string {
   const { resources, retries, rateLimitWaits, duckdb } = result;
   const lines = [
     `apikit demo: pulled ${plural(resources.length, "resource")} from the demo API at ${url} in ${seconds(result.elapsedMs)}`,
@@ -88,8 +90,6 @@ export function formatSummary({ result, served, url, preview }: SummaryInput): s
     ...preview.text.split("\n").map((l) => `  ${l}`),
     "",
   );
-  lines.push(
-    `  try: duckdb ${displayPath(duckdb.path)} -c "SELECT status, count(*) FROM orders GROUP BY status"`,
-  );
+  lines.push(`  try: ${query}`);
   return `${lines.join("\n")}\n`;
 }

@@ -1,9 +1,11 @@
 // `apikit demo` as a user runs it: the built binary, spawned, writing Parquet and DuckDB files that
 // DuckDB reads back, and a summary of what it pulled and survived.
+import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, readdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { DEMO_RESOURCES, demoRecords } from "../../src/demo/index.js";
 import { runApikit } from "../support/cli.js";
@@ -37,6 +39,28 @@ async function duckdbCounts(file: string): Promise<Record<string, number>> {
     counts[String(t)] = Number(row!.n);
   }
   return counts;
+}
+
+/** Orders per status, as DuckDB itself counts them in the demo's file. */
+async function ordersByStatus(file: string): Promise<Record<string, number>> {
+  const rows = await duckQuery(
+    `ATTACH ${quote(file)} AS demo (READ_ONLY); SELECT status, count(*) AS n FROM demo.orders GROUP BY status`,
+  );
+  return Object.fromEntries(rows.map((r) => [String(r.status), Number(r.n)]));
+}
+
+/**
+ * Runs the summary's "try:" command as a user would paste it, in `cwd`, with a PATH that has this
+ * node and no DuckDB CLI, and reads the orders per status from the table it prints.
+ */
+async function runTryLine(stdout: string, cwd: string): Promise<Record<string, number>> {
+  const line = /^ {2}try: (.+)$/m.exec(stdout)?.[1];
+  expect(line).toMatch(/^node -e /);
+  const { stdout: out } = await promisify(execFile)("/bin/sh", ["-c", line!], {
+    cwd,
+    env: { PATH: dirname(process.execPath) },
+  });
+  return Object.fromEntries([...out.matchAll(/'(\w+)'\s*│\s*(\d+)/g)].map((m) => [m[1]!, Number(m[2])]));
 }
 
 const everyResource = (n: number) => Object.fromEntries(DEMO_RESOURCES.map((r) => [r, n]));
@@ -75,6 +99,10 @@ describe("apikit demo", () => {
     expect(run.stdout).toContain("shape: (5, 5)");
     expect(run.stdout).toContain("address__city");
     expect(run.stderr).toContain("serving the sample API at http://127.0.0.1:");
+    // Run in this repository, where @duckdb/node-api resolves by name.
+    const counted = await runTryLine(run.stdout, process.cwd());
+    expect(counted).toEqual(await ordersByStatus(join(dir, "demo.duckdb")));
+    expect(Object.values(counted).reduce((a, b) => a + b, 0)).toBe(250);
     // A few seconds: the Retry-After waits run side by side.
   });
 
@@ -87,6 +115,10 @@ describe("apikit demo", () => {
     expect(run.stdout).toContain("no retries were needed");
     expect(run.stdout).toContain("injecting 0 × 429 and 0 × 503");
     expect(run.stdout).toContain("files in apikit-demo/");
+    // A folder where @duckdb/node-api does not resolve by name: the command names its path instead.
+    expect(await runTryLine(run.stdout, cwd)).toEqual(
+      await ordersByStatus(join(cwd, "apikit-demo", "demo.duckdb")),
+    );
   });
 
   it("replaces the tables when run again into the same directory", async () => {
