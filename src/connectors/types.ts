@@ -36,8 +36,11 @@ export interface ConnectorDefinition {
   /** URL of the API's pagination docs the connector follows. */
   docs: string;
   authType: ConnectorAuthType;
-  /** Which credential fields the user must supply, and the env var conventionally holding each (e.g. { token: "GITHUB_TOKEN" }). */
-  credentials: Partial<Record<CredentialField, string>>;
+  /**
+   * Which credential fields the user must supply, and the env var conventionally holding each (e.g.
+   * { token: "GITHUB_TOKEN" }), or several, tried in order, where the API's own tools use another name.
+   */
+  credentials: Partial<Record<CredentialField, string | readonly string[]>>;
   /** Per-account settings such as storeDomain, apiVersion or siteDomain. */
   options?: Record<string, ConnectorOption>;
   /**

@@ -3,7 +3,11 @@
 import { type CredentialField, requireCredential, type SecretStore } from "../config/credentials.js";
 import type { ApiConfigInput } from "../config/index.js";
 import { ConfigManager } from "../config/manager.js";
-import { connectors as builtins, type ConnectorRegistry } from "../connectors/index.js";
+import {
+  connectors as builtins,
+  type ConnectorDefinition,
+  type ConnectorRegistry,
+} from "../connectors/index.js";
 import { closeMatches } from "../connectors/suggest.js";
 import { ConfigError, ConnectorNotFoundError } from "../errors.js";
 import type { Logger } from "../http/index.js";
@@ -55,7 +59,7 @@ export async function resolveNamed(name: string, overrides: FromNameOptions): Pr
   const manager = new ConfigManager(overrides.configPath ? { path: overrides.configPath } : {});
   const logger = overrides.logger;
   let base: Omit<ApiConfigInput, "auth"> & { auth?: Record<string, unknown> };
-  let envNames: Partial<Record<CredentialField, string>> = {};
+  let envNames: ConnectorDefinition["credentials"] = {};
   if (registry.has(name)) {
     const connector = registry.get(name);
     // A baseUrl (and tokenUrl) of the caller's replaces the one the connector builds, so an option that
@@ -90,7 +94,7 @@ export async function resolveNamed(name: string, overrides: FromNameOptions): Pr
     // A non-secret field already saved with the connector (a basic username, an oauth2 client id) counts.
     if (!explicit && typeof auth[field] === "string" && auth[field] !== "") continue;
     const found = await requireCredential(
-      { field, connector: name, host, explicit, envNames: envNames[field] ? [envNames[field]!] : [] },
+      { field, connector: name, host, explicit, envNames: [envNames[field] ?? []].flat() },
       { env: overrides.env, cwd: overrides.cwd, store, logger },
     );
     auth[field] = found.value;

@@ -163,7 +163,8 @@ describe("every built-in connector", () => {
       expect(Object.keys(connector.credentials).sort()).toEqual(
         [...FIELDS_BY_AUTH[connector.authType]!].sort(),
       );
-      for (const envVar of Object.values(connector.credentials)) expect(envVar).toMatch(/^[A-Z][A-Z0-9_]*$/);
+      for (const envVar of Object.values(connector.credentials).flat())
+        expect(envVar).toMatch(/^[A-Z][A-Z0-9_]*$/);
       const config = connector.config(REQUIRED[connector.name] ?? {});
       expect(config.auth.type).toBe(connector.authType);
       for (const field of Object.keys(connector.credentials)) expect(config.auth).not.toHaveProperty(field);

@@ -93,6 +93,26 @@ describe("Apikit.fromName", () => {
     });
   });
 
+  it("takes stripe's key from STRIPE_API_KEY too, the name Stripe's own tools use", async () => {
+    const api = await echoApi();
+    const { cwd, configPath } = folders();
+    const client = track(
+      await Apikit.fromName("stripe", {
+        baseUrl: api.url,
+        env: { STRIPE_API_KEY: "sk_test_1234" },
+        cwd,
+        configPath,
+      }),
+    );
+    expect((await client.fetchRecords("/", { paginate: false }))[0]).toMatchObject({
+      auth: "Bearer sk_test_1234",
+    });
+    const error = await Apikit.fromName("stripe", { env: {}, cwd, configPath }).catch((e: unknown) => e);
+    expect((error as Error).message).toContain(
+      "an environment variable (STRIPE_TOKEN or STRIPE_API_KEY or APIKIT_TOKEN)",
+    );
+  });
+
   it("an explicit option wins, and connector options are checked", async () => {
     const api = await echoApi();
     const { cwd, configPath } = folders();

@@ -8,7 +8,7 @@ export const stripe = defineConnector({
     'Stripe API list endpoints: has_more + starting_after (id of the last record), 100 per page. The secret key (sk_...) is the token (STRIPE_TOKEN, or STRIPE_API_KEY as Stripe\'s own tools call it). Search endpoints page differently: pass { cursorFromLastRecord: "", nextCursorPath: "next_page", cursorParam: "page" }.',
   docs: "https://docs.stripe.com/api/pagination",
   authType: "bearer",
-  credentials: { token: "STRIPE_TOKEN" },
+  credentials: { token: ["STRIPE_TOKEN", "STRIPE_API_KEY"] },
   options: {
     apiVersion: {
       description: "a Stripe-Version header (e.g. 2025-09-30.clover); the account default when unset",
