@@ -9,6 +9,7 @@ import {
   parseNetrc,
   requireCredential,
   resolveCredential,
+  resolveCredentialSync,
   type SecretStore,
 } from "../../src/config/credentials.js";
 import { ConfigError } from "../../src/errors.js";
@@ -87,6 +88,39 @@ describe("credential resolution", () => {
       source: 'the saved connector "github" (OS keyring or config file)',
     });
     expect(p.logs.join("\n")).toContain("credential github token from environment variable GITHUB_TOKEN");
+    expect(p.logs.join("\n")).not.toMatch(/1234/);
+  });
+
+  it("resolves synchronously in the same order and with the same log line, without the keyring", () => {
+    const p = place({
+      env: "APIKIT_TOKEN=from-dotenv-1234\n",
+      netrc: "machine api.example.com login me password from-netrc-1234\n",
+    });
+    const query = { field: "token" as const, host: "api.example.com" };
+    const context = { cwd: p.cwd, home: p.home, logger: p.logger };
+    expect(resolveCredentialSync(query, { ...context, env: { APIKIT_TOKEN: "env-1234" } })).toEqual({
+      value: "env-1234",
+      source: "environment variable APIKIT_TOKEN",
+    });
+    expect(resolveCredentialSync(query, { ...context, env: {} })?.source).toBe(
+      `${join(p.cwd, ".env")} (APIKIT_TOKEN)`,
+    );
+    const netrcOnly = place({ netrc: "machine api.example.com login me password from-netrc-1234\n" });
+    expect(
+      resolveCredentialSync(query, { cwd: netrcOnly.cwd, home: netrcOnly.home, env: {}, logger: p.logger }),
+    ).toEqual({
+      value: "from-netrc-1234",
+      source: `${join(netrcOnly.home, ".netrc")} (machine api.example.com)`,
+    });
+    // A saved connector's secret is in the keyring, which is async: the sync chain ends before it.
+    const store = { getSecret: () => expect.fail("the store must not be asked") };
+    expect(
+      resolveCredentialSync(
+        { field: "token", connector: "github" },
+        { cwd: place().cwd, env: {}, ...({ store } as object) },
+      ),
+    ).toBeUndefined();
+    expect(p.logs).toContain("credential token from environment variable APIKIT_TOKEN");
     expect(p.logs.join("\n")).not.toMatch(/1234/);
   });
 
