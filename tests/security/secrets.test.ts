@@ -400,8 +400,9 @@ describe.each(AUTH_CASES)("with $name auth", (auth) => {
     expect(pages).toEqual([0, 1, 2]);
     const many = await api.fetchMany({ all: "/items", first: ["/items", { maxPages: 1 }] });
     expect([many.all?.length, many.first?.length]).toEqual([6, 2]);
-    // A client-side rate limit holds requests, and says so.
-    const paced = apiClient(w, auth, out, { rateLimit: { requestsPerSecond: 100, burst: 1 } });
+    // A client-side rate limit holds requests, and says so. 4/s: a page never takes the 250 ms a
+    // token needs, however busy the machine (at 100/s, slow pages found the bucket full and never waited).
+    const paced = apiClient(w, auth, out, { rateLimit: { requestsPerSecond: 4, burst: 1 } });
     expect(await paced.fetchRecords("/items")).toHaveLength(6);
     expect(out.count(`${auth.name} hook onRateLimit`)).toBeGreaterThan(0);
 
