@@ -6,113 +6,132 @@
 // 1. CPU-bound: 200 pages × 1 000 nested records, no added latency.
 // 2. Latency-bound: 200 pages × 100 records, 25 ms added per response.
 // 3. Request overhead: 20 000 small GETs, 50 in flight, client.dispatcher vs a plain undici Agent.
+// 4. Realistic records: 200 pages × 1 000 records with 15–17-digit floats, long digit strings,
+//    unicode and escapes (bench/records.ts), from the bench listing server.
+// BENCH_DIST=<dir> runs apikit from another build (e.g. the code before a change) in the same harness;
+// BENCH_OUT=<name> writes bench/results/<name>.json instead of latest.json.
 import { spawn } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { startDemoServer } from "../dist/index.js";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { startListingServer } from "./listing-server.ts";
+
+const DIST = process.env.BENCH_DIST
+  ? pathToFileURL(resolve(process.env.BENCH_DIST, "index.js")).href
+  : new URL("../dist/index.js", import.meta.url).href;
+const apikit = () => import(DIST) as Promise<typeof import("../dist/index.js")>;
 
 type Run = (baseUrl: string) => Promise<number>; // returns records (or requests) handled
 
 const PAGES = { cpu: { pages: 200, size: 1000 }, latency: { pages: 200, size: 100 } } as const;
 
-/** Offset pages of the demo's /users until the total: the loop every peer runs. */
+/** Where a listing lives: its path and the key of its records (with `total` and `offset` beside it). */
+interface Listing {
+  path: string;
+  dataPath: string;
+}
+const DEMO_USERS: Listing = { path: "/users", dataPath: "users" };
+const REALISTIC: Listing = { path: `/${PAGES.cpu.pages * PAGES.cpu.size}/realistic`, dataPath: "items" };
+
+type ListingPage = { total: number; offset: number } & Record<string, unknown>;
+
+/** Offset pages of a listing until the total: the loop every peer runs. */
 async function offsetLoop(
   baseUrl: string,
   size: number,
-  get: (url: string) => Promise<{ total: number; users: unknown[] }>,
+  listing: Listing,
+  get: (url: string) => Promise<ListingPage>,
 ) {
   let offset = 0;
   let total = Number.POSITIVE_INFINITY;
   let records = 0;
   while (offset < total) {
-    const page = await get(`${baseUrl}/users?offset=${offset}&limit=${size}`);
+    const page = await get(`${baseUrl}${listing.path}?offset=${offset}&limit=${size}`);
+    const items = page[listing.dataPath] as unknown[];
     total = page.total;
-    if (page.users.length === 0) break;
-    records += page.users.length;
-    offset += page.users.length;
+    if (items.length === 0) break;
+    records += items.length;
+    offset += items.length;
   }
   return records;
 }
 
-function listingContestants(size: number): Record<string, Run> {
+function listingContestants(size: number, listing: Listing = DEMO_USERS): Record<string, Run> {
+  const pagination = {
+    strategy: "offset",
+    pageSize: size,
+    dataPath: listing.dataPath,
+    totalPath: "total",
+  } as const;
   return {
     "undici request + JSON.parse (floor)": async (baseUrl) => {
       const { Agent, request } = await import("undici");
       const agent = new Agent();
-      const n = await offsetLoop(baseUrl, size, async (url) =>
+      const n = await offsetLoop(baseUrl, size, listing, async (url) =>
         JSON.parse(await (await request(url, { dispatcher: agent })).body.text()),
       );
       await agent.close();
       return n;
     },
     "apikit fetchRecords": async (baseUrl) => {
-      const { Apikit } = await import("../dist/index.js");
-      const client = new Apikit({
-        baseUrl,
-        pagination: { strategy: "offset", pageSize: size, dataPath: "users", totalPath: "total" },
-      });
-      const records = await client.fetchRecords("/users");
+      const { Apikit } = await apikit();
+      const client = new Apikit({ baseUrl, pagination });
+      const records = await client.fetchRecords(listing.path);
       await client.close();
       return records.length;
     },
     "apikit fetchPolars": async (baseUrl) => {
-      const { Apikit } = await import("../dist/index.js");
-      const client = new Apikit({
-        baseUrl,
-        pagination: { strategy: "offset", pageSize: size, dataPath: "users", totalPath: "total" },
-      });
-      const df = await client.fetchPolars("/users");
+      const { Apikit } = await apikit();
+      const client = new Apikit({ baseUrl, pagination });
+      const df = await client.fetchPolars(listing.path);
       await client.close();
       return df.height;
     },
-    "apikit fetchToFile ndjson": async (baseUrl) => fetchToFile(baseUrl, size, "ndjson"),
-    "apikit fetchToFile parquet": async (baseUrl) => fetchToFile(baseUrl, size, "parquet"),
+    "apikit fetchToFile ndjson": async (baseUrl) => fetchToFile(baseUrl, size, listing, "ndjson"),
+    "apikit fetchToFile parquet": async (baseUrl) => fetchToFile(baseUrl, size, listing, "parquet"),
     "got.paginate.all": async (baseUrl) => {
       const got = (await import("got")).default;
-      const items = await got.paginate.all<unknown, { total: number; offset: number; users: unknown[] }>(
-        `${baseUrl}/users`,
-        {
-          searchParams: { offset: 0, limit: size },
-          responseType: "json",
-          pagination: {
-            transform: (response) => (response.body as { users: unknown[] }).users,
-            paginate: ({ response, currentItems }) => {
-              const body = response.body;
-              const next = body.offset + currentItems.length;
-              return currentItems.length === 0 || next >= body.total
-                ? false
-                : { searchParams: { offset: next, limit: size } };
-            },
-            requestLimit: 100_000,
-            countLimit: Number.POSITIVE_INFINITY,
+      const items = await got.paginate.all<unknown, ListingPage>(`${baseUrl}${listing.path}`, {
+        searchParams: { offset: 0, limit: size },
+        responseType: "json",
+        pagination: {
+          transform: (response) => (response.body as ListingPage)[listing.dataPath] as unknown[],
+          paginate: ({ response, currentItems }) => {
+            const body = response.body;
+            const next = body.offset + currentItems.length;
+            return currentItems.length === 0 || next >= body.total
+              ? false
+              : { searchParams: { offset: next, limit: size } };
           },
+          requestLimit: 100_000,
+          countLimit: Number.POSITIVE_INFINITY,
         },
-      );
+      });
       return items.length;
     },
     "ky loop": async (baseUrl) => {
       const ky = (await import("ky")).default;
-      return offsetLoop(baseUrl, size, (url) => ky.get(url).json());
+      return offsetLoop(baseUrl, size, listing, (url) => ky.get(url).json());
     },
     "axios loop": async (baseUrl) => {
       const axios = (await import("axios")).default;
-      return offsetLoop(baseUrl, size, async (url) => (await axios.get(url)).data);
+      return offsetLoop(baseUrl, size, listing, async (url) => (await axios.get(url)).data);
     },
     "fetch loop": async (baseUrl) =>
-      offsetLoop(baseUrl, size, async (url) => (await fetch(url)).json() as never),
+      offsetLoop(baseUrl, size, listing, async (url) => (await fetch(url)).json() as never),
   };
 }
 
-async function fetchToFile(baseUrl: string, size: number, format: string): Promise<number> {
-  const { Apikit } = await import("../dist/index.js");
+async function fetchToFile(baseUrl: string, size: number, listing: Listing, format: string): Promise<number> {
+  const { Apikit } = await apikit();
   const dir = join(tmpdir(), `apikit-suite-${process.pid}`);
   mkdirSync(dir, { recursive: true });
   const client = new Apikit({
     baseUrl,
-    pagination: { strategy: "offset", pageSize: size, dataPath: "users", totalPath: "total" },
+    pagination: { strategy: "offset", pageSize: size, dataPath: listing.dataPath, totalPath: "total" },
   });
-  const result = await client.fetchToFile("/users", { filePath: join(dir, `users.${format}`) });
+  const result = await client.fetchToFile(listing.path, { filePath: join(dir, `records.${format}`) });
   await client.close();
   rmSync(dir, { recursive: true, force: true });
   return result.records;
@@ -143,7 +162,7 @@ function overheadContestants(): Record<string, Run> {
       return n;
     },
     "apikit client.dispatcher": async (baseUrl) => {
-      const { Apikit } = await import("../dist/index.js");
+      const { Apikit } = await apikit();
       const client = new Apikit({ baseUrl, connections: OVERHEAD.inFlight });
       const n = await hammer(baseUrl, client.dispatcher);
       await client.close();
@@ -160,13 +179,16 @@ interface Scenario {
   unit: string;
 }
 
+const demoServer: typeof import("../dist/index.js").startDemoServer = async (options) =>
+  (await apikit()).startDemoServer(options);
+
 const SCENARIOS: Scenario[] = [
   {
     id: "1",
     title: `CPU-bound: ${PAGES.cpu.pages} pages × ${PAGES.cpu.size} nested records, no added latency`,
     contestants: listingContestants(PAGES.cpu.size),
     server: () =>
-      startDemoServer({ size: PAGES.cpu.pages * PAGES.cpu.size, pageSizeMax: PAGES.cpu.size, faults: false }),
+      demoServer({ size: PAGES.cpu.pages * PAGES.cpu.size, pageSizeMax: PAGES.cpu.size, faults: false }),
     unit: "records",
   },
   {
@@ -174,7 +196,7 @@ const SCENARIOS: Scenario[] = [
     title: `Latency-bound: ${PAGES.latency.pages} pages × ${PAGES.latency.size} records, 25 ms per response`,
     contestants: listingContestants(PAGES.latency.size),
     server: () =>
-      startDemoServer({
+      demoServer({
         size: PAGES.latency.pages * PAGES.latency.size,
         pageSizeMax: PAGES.latency.size,
         faults: false,
@@ -186,23 +208,44 @@ const SCENARIOS: Scenario[] = [
     id: "3",
     title: `Request overhead: ${OVERHEAD.requests} small GETs, ${OVERHEAD.inFlight} in flight`,
     contestants: overheadContestants(),
-    server: () => startDemoServer({ size: 1, faults: false }),
+    server: () => demoServer({ size: 1, faults: false }),
     unit: "requests",
+  },
+  {
+    id: "4",
+    title: `Realistic records: ${PAGES.cpu.pages} pages × ${PAGES.cpu.size} records (15–17-digit floats, long digit strings, unicode, escapes), no added latency`,
+    contestants: listingContestants(PAGES.cpu.size, REALISTIC),
+    server: startListingServer,
+    unit: "records",
   },
 ];
 
+interface Sample {
+  ms: number;
+  n: number;
+  peakRssMb: number;
+}
+
+/** One run in a child process; a contestant that fails is reported with the first line of its error. */
 function runChild(scenario: string, contestant: string, baseUrl: string) {
-  return new Promise<{ ms: number; n: number; peakRssMb: number }>((resolve, reject) => {
+  return new Promise<Sample | { failed: string }>((resolve) => {
     const p = spawn(process.execPath, [import.meta.filename, "--child", scenario, contestant, baseUrl], {
-      stdio: ["ignore", "pipe", "inherit"],
+      stdio: ["ignore", "pipe", "pipe"],
     });
     let out = "";
+    let err = "";
     p.stdout.on("data", (d) => {
       out += d;
     });
-    p.on("close", (code) =>
-      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`${contestant} exited with ${code}`)),
-    );
+    p.stderr.on("data", (d) => {
+      err += d;
+      process.stderr.write(d);
+    });
+    p.on("close", (code) => {
+      if (code === 0) return resolve(JSON.parse(out) as Sample);
+      const why = /^\w*Error: .*$/m.exec(err)?.[0] ?? `exited with ${code}`;
+      resolve({ failed: why.slice(0, 200) });
+    });
   });
 }
 
@@ -222,7 +265,8 @@ if (process.argv[2] === "--child") {
   process.exit(0);
 } else {
   const runs = Number(process.env.BENCH_RUNS ?? 3);
-  const wanted = (process.env.BENCH_SCENARIOS ?? "1,2,3").split(",");
+  const wanted = (process.env.BENCH_SCENARIOS ?? "1,2,3,4").split(",");
+  const only = process.env.BENCH_CONTESTANTS?.split(",");
   const report: Record<string, unknown> = {
     date: new Date().toISOString(),
     node: process.version,
@@ -232,19 +276,30 @@ if (process.argv[2] === "--child") {
   for (const scenario of SCENARIOS.filter((s) => wanted.includes(s.id))) {
     console.log(`\nScenario ${scenario.id}. ${scenario.title} (${runs} runs, median)`);
     const server = await scenario.server();
-    const names = Object.keys(scenario.contestants);
-    const samples = new Map(names.map((n) => [n, [] as Array<{ ms: number; n: number; peakRssMb: number }>]));
+    // The baseline (first) always runs; BENCH_CONTESTANTS=fetchRecords,ky keeps those whose name matches.
+    const names = Object.keys(scenario.contestants).filter(
+      (name, i) => i === 0 || !only || only.some((o) => name.includes(o)),
+    );
+    const samples = new Map(names.map((n) => [n, [] as Sample[]]));
+    const failed = new Map<string, string>();
     try {
       // One discarded run first: the server's own JIT warm-up must not land on the baseline.
       await runChild(scenario.id, names[0]!, server.url);
       for (let r = 0; r < runs; r++)
-        for (const name of names) samples.get(name)!.push(await runChild(scenario.id, name, server.url));
+        for (const name of names) {
+          if (failed.has(name)) continue;
+          const sample = await runChild(scenario.id, name, server.url);
+          if ("failed" in sample) failed.set(name, sample.failed);
+          else samples.get(name)!.push(sample);
+        }
     } finally {
       await server.close();
     }
     const baseline = median(samples.get(names[0]!)!.map((s) => s.ms));
     const rows = names.map((name) => {
       const xs = samples.get(name)!;
+      const error = failed.get(name);
+      if (error) return { contestant: name, failed: error };
       const ms = median(xs.map((s) => s.ms));
       return {
         contestant: name,
@@ -258,5 +313,6 @@ if (process.argv[2] === "--child") {
     (report.scenarios as Record<string, unknown>)[scenario.id] = { title: scenario.title, rows };
   }
   mkdirSync(join(import.meta.dirname, "results"), { recursive: true });
-  writeFileSync(join(import.meta.dirname, "results", "latest.json"), `${JSON.stringify(report, null, 2)}\n`);
+  const out = process.env.BENCH_OUT ?? "latest";
+  writeFileSync(join(import.meta.dirname, "results", `${out}.json`), `${JSON.stringify(report, null, 2)}\n`);
 }
