@@ -3,6 +3,7 @@
 import type { Dispatcher } from "undici";
 import { AuthError, HttpError, type HttpErrorContext, NotFoundError, RateLimitError } from "../errors.js";
 import { kContext, newContext } from "./context.js";
+import { parseJson } from "./json.js";
 import type { Redactor } from "./redact.js";
 import { parseRetryAfter } from "./retry-after.js";
 
@@ -33,10 +34,6 @@ export interface SendResponse {
 }
 
 const EXCERPT_BYTES = 2048;
-/** Integers this long may be beyond 2^53; only then is the slower exact parse used. */
-// 16 digits in a row (any integer past 2^53 has them). Spelled out, not \d{16,}: V8 scans the
-// unrolled form about 15x faster (0.04 vs 0.8 ms on a 260 KB page), and it runs on every page.
-const LONG_INTEGER = new RegExp("\\d".repeat(16));
 
 export async function send(
   dispatcher: Dispatcher,
@@ -83,8 +80,20 @@ export async function send(
     url: request.url.toString(),
     attempts,
     latencyMs,
-    bytes: Buffer.byteLength(text),
+    bytes: bodyBytes(headers, text),
   };
+}
+
+/**
+ * The body's size in bytes. undici fails a response whose body differs from its content-length, so
+ * the header is exact when present; measuring the decoded text instead took 1.5 ms per MB of non-ASCII
+ * text (7 % of a pull's CPU on realistic pages).
+ */
+function bodyBytes(headers: ResponseHeaders, text: string): number {
+  if (text.length === 0) return 0;
+  const declared = headerText(headers, "content-length");
+  const bytes = declared === undefined ? Number.NaN : Number(declared);
+  return Number.isSafeInteger(bytes) && bytes >= 0 ? bytes : Buffer.byteLength(text);
 }
 
 function headerText(headers: ResponseHeaders, name: string): string | undefined {
@@ -179,25 +188,4 @@ function parseJsonBody(
   } catch (error) {
     throw notJson(error instanceof Error ? error.message : "invalid JSON");
   }
-}
-
-/**
- * JSON.parse that keeps integers beyond 2^53 exact, as bigint. The reviver (with the source text,
- * Node 22+) runs only when the text holds a run of 16+ digits, so ordinary pages parse at full speed.
- */
-export function parseJson(text: string): unknown {
-  if (!LONG_INTEGER.test(text)) return JSON.parse(text);
-  return JSON.parse(text, exactIntegers as (key: string, value: unknown) => unknown);
-}
-
-function exactIntegers(_key: string, value: unknown, context?: { source?: string }): unknown {
-  if (
-    typeof value === "number" &&
-    !Number.isSafeInteger(value) &&
-    context?.source &&
-    /^-?\d+$/.test(context.source)
-  ) {
-    return BigInt(context.source);
-  }
-  return value;
 }
