@@ -63,9 +63,50 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
 }
 
+/** Receives the columns of one flattened record, in order: a name may come twice (the last wins). */
+export type ColumnSink = (name: string, value: unknown) => void;
+
+/**
+ * Column names, built once per path: `prefix + sep + key` made a new string for every nested value of
+ * every record, and V8 then had to look each one up in its string table to use it as a key (the largest
+ * cost of flattening 200 000 realistic records). A trie per separator hands back the same string.
+ */
+interface NameNode {
+  readonly name: string;
+  readonly children: Map<string, NameNode>;
+}
+/** Records with keys that never repeat (ids as keys) must not grow the cache without end. */
+const MAX_CACHED_NAMES = 100_000;
+let cachedNames = 0;
+const nameRoots = new Map<string, NameNode>();
+
+function nameRoot(sep: string): NameNode {
+  let root = nameRoots.get(sep);
+  if (!root) {
+    root = { name: "", children: new Map() };
+    if (cachedNames < MAX_CACHED_NAMES) {
+      nameRoots.set(sep, root);
+      cachedNames += 1;
+    }
+  }
+  return root;
+}
+
+function childName(node: NameNode, key: string, sep: string, top: boolean): NameNode {
+  const known = node.children.get(key);
+  if (known) return known;
+  // The top level is told by depth, not by an empty prefix: a "" key still gets its separator.
+  const made: NameNode = { name: top ? key : node.name + sep + key, children: new Map() };
+  if (cachedNames < MAX_CACHED_NAMES) {
+    node.children.set(key, made);
+    cachedNames += 1;
+  }
+  return made;
+}
+
 function walk(
-  out: Record<string, unknown>,
-  prefix: string,
+  sink: ColumnSink,
+  node: NameNode,
   value: Record<string, unknown>,
   sep: string,
   depth: number,
@@ -76,30 +117,33 @@ function walk(
     const v = value[key];
     if (v === undefined) continue;
     empty = false;
-    // The top level is told by depth, not by an empty prefix: a "" key still gets its separator.
-    const name = depth === 1 ? key : prefix + sep + key;
-    if (v === null || typeof v !== "object") setColumn(out, name, v);
-    else if (Array.isArray(v)) setColumn(out, name, toJson(v));
-    else if (v instanceof Date) setColumn(out, name, dateText(v));
-    else if (depth >= maxDepth) setColumn(out, name, toJson(v));
+    const column = childName(node, key, sep, depth === 1);
+    if (v === null || typeof v !== "object") sink(column.name, v);
+    else if (Array.isArray(v)) sink(column.name, toJson(v));
+    else if (v instanceof Date) sink(column.name, dateText(v));
+    else if (depth >= maxDepth) sink(column.name, toJson(v));
     else if (depth >= MAX_NESTING)
       throw new OutputError(`Cannot flatten a record nested more than ${MAX_NESTING} levels deep.`);
-    else walk(out, name, v as Record<string, unknown>, sep, depth + 1, maxDepth);
+    else walk(sink, column, v as Record<string, unknown>, sep, depth + 1, maxDepth);
   }
   // An empty nested object keeps its column, as null.
-  if (empty && depth > 1) setColumn(out, prefix, null);
+  if (empty && depth > 1) sink(node.name, null);
 }
 
-export function flattenRecord(record: unknown, options: FlattenOptions = {}): Record<string, unknown> {
+/**
+ * Flattens a record into a sink, column by column, without building an object: the frames collect
+ * columns directly. A record that is not an object is one column, "value".
+ */
+export function flattenInto(record: unknown, sink: ColumnSink, options: FlattenOptions = {}): void {
   const sep = options.sep ?? "__";
   const maxDepth = options.maxDepth ?? Number.POSITIVE_INFINITY;
   if (!isPlainObject(record)) {
-    if (Array.isArray(record)) return { value: toJson(record) };
-    return { value: record instanceof Date ? dateText(record) : record };
+    if (Array.isArray(record)) sink("value", toJson(record));
+    else sink("value", record instanceof Date ? dateText(record) : record);
+    return;
   }
-  const out: Record<string, unknown> = {};
   try {
-    walk(out, "", record, sep, 1, maxDepth);
+    walk(sink, nameRoot(sep), record, sep, 1, maxDepth);
   } catch (error) {
     // The walk keeps no list of the objects it is in (it is the hot path), so a circular record runs
     // into the nesting limit (or the stack's): toJson, which does check, then says it is circular.
@@ -109,6 +153,11 @@ export function flattenRecord(record: unknown, options: FlattenOptions = {}): Re
       ? error
       : new OutputError("Cannot flatten a record nested too deep for the stack.", { cause: error });
   }
+}
+
+export function flattenRecord(record: unknown, options: FlattenOptions = {}): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  flattenInto(record, (name, value) => setColumn(out, name, value), options);
   return out;
 }
 

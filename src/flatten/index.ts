@@ -1,2 +1,9 @@
-export { type FlattenOptions, flattenRecord, flattenRecords, toJson } from "./flatten.js";
+export {
+  type ColumnSink,
+  type FlattenOptions,
+  flattenInto,
+  flattenRecord,
+  flattenRecords,
+  toJson,
+} from "./flatten.js";
 export { type Column, type ColumnType, inferSchema, inferType, SchemaBuilder, widenType } from "./schema.js";

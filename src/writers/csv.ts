@@ -1,7 +1,7 @@
 // CSV (RFC 4180) of flattened records. The header needs every column, so rows go through the spill
 // first. null is an empty field; an empty string is "" (quoted), so the two stay apart.
 import type { Writable } from "node:stream";
-import { writeText } from "./batches.js";
+import { cell, writeText } from "./batches.js";
 import { writeThrough } from "./destination.js";
 import { type TabularSpill, TabularWriter } from "./spill.js";
 
@@ -29,7 +29,8 @@ export class CsvWriter extends TabularWriter {
         let chunk = "";
         for (const row of rows) {
           let line = "";
-          for (let i = 0; i < names.length; i++) line += (i === 0 ? "" : ",") + csvField(row[names[i]!]);
+          for (let i = 0; i < names.length; i++)
+            line += (i === 0 ? "" : ",") + csvField(cell(row, names[i]!));
           chunk += `${line}\n`;
         }
         bytes += Buffer.byteLength(chunk);

@@ -20,11 +20,14 @@ export function siblingPath(target: string, tag: string): string {
   );
 }
 
+/** A fresh scratch file name in the OS temp dir, ending in `.<tag>`. */
+export function tempPath(tag: string): string {
+  return join(tmpdir(), `apikit-${process.pid}-${randomBytes(6).toString("hex")}.${tag}`);
+}
+
 /** A scratch path near the destination (same disk for a path; the OS temp dir for a stream). */
 export function scratchPath(destination: string | Writable, tag: string): string {
-  return typeof destination === "string"
-    ? siblingPath(destination, tag)
-    : join(tmpdir(), `apikit-${process.pid}-${randomBytes(6).toString("hex")}.${tag}`);
+  return typeof destination === "string" ? siblingPath(destination, tag) : tempPath(tag);
 }
 
 export function openDestination(destination: string | Writable): { out: Writable; owned: boolean } {

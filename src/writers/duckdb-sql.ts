@@ -20,12 +20,31 @@ export const duckType = (type: ColumnType): string => DUCK_TYPES[type];
 /** The column engines need when a pull had no records at all: one nullable text column. */
 export const EMPTY_COLUMN = "value";
 
+/** What the SQL needs to know about a filled spill. */
+export interface SpillFacts {
+  path: string;
+  columns: readonly Column[];
+  /** The longest line in UTF-16 units. */
+  longestLine: number;
+}
+
+/**
+ * DuckDB's JSON reader sizes its buffers by maximum_object_size: 32 MB made realistic 1 KB records
+ * 5 × slower to copy and ran a 128 MB limit out of memory, 1–4 MB did neither. So the limit is the
+ * longest spilled line's worst-case UTF-8 size, at least 1 MiB.
+ */
+export function readerObjectBytes(longestLine: number): number {
+  const mib = 2 ** 20;
+  return Math.max(mib, Math.ceil((3 * longestLine + 2) / mib) * mib);
+}
+
 /** SELECT of the spill with the final schema; a zero-column pull becomes one empty VARCHAR column. */
-export function selectSpill(spillPath: string, columns: readonly Column[]): string {
+export function selectSpill(spill: SpillFacts): string {
+  const { columns } = spill;
   if (columns.length === 0) return `SELECT NULL::VARCHAR AS ${ident(EMPTY_COLUMN)} WHERE false`;
   const spec = columns.map((c) => `${literal(c.name)}: ${literal(duckType(c.type))}`).join(", ");
   const names = columns.map((c) => ident(c.name)).join(", ");
-  return `SELECT ${names} FROM read_ndjson(${literal(spillPath)}, columns = {${spec}}, maximum_object_size = 33554432)`;
+  return `SELECT ${names} FROM read_ndjson(${literal(spill.path)}, columns = {${spec}}, maximum_object_size = ${readerObjectBytes(spill.longestLine)})`;
 }
 
 /**
@@ -35,8 +54,9 @@ export function selectSpill(spillPath: string, columns: readonly Column[]): stri
  * 5-million-record write flat (DuckDB spills to disk past the limit); insertion order is kept so rows
  * stay in the API's order.
  */
+export const DUCKDB_MEMORY_LIMIT_BYTES = 128 * 2 ** 20;
 export const DUCKDB_SETTINGS: Record<string, string> = {
-  memory_limit: "128MB",
+  memory_limit: `${DUCKDB_MEMORY_LIMIT_BYTES / 2 ** 20}MB`,
   threads: "1",
   preserve_insertion_order: "true",
 };

@@ -146,7 +146,7 @@ export class DuckDbWriter extends TabularWriter<DuckDB> {
     const table = validateTable(options.table ?? "data");
     const build = async (path: string) => {
       await withDatabase(duckdb, path, async (c) => {
-        await c.run(`CREATE TABLE ${ident(table)} AS ${selectSpill(spill.path, spill.columns)}`);
+        await c.run(`CREATE TABLE ${ident(table)} AS ${selectSpill(spill)}`);
         await c.run("CHECKPOINT");
       });
     };

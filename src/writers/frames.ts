@@ -1,16 +1,32 @@
-// In-memory tables: records → apache-arrow Table and → nodejs-polars DataFrame. Both flatten by
-// default and type every column from all records (not a sample), so a column that first appears late
-// is there and a type that widens late is widened. Polars gets the Arrow table through IPC, so both
-// share one typing, and integers beyond 2^53 arrive exact as Int64.
-import { flattenRecord, SchemaBuilder, toJson } from "../flatten/index.js";
-import { arrowBatch, arrowSchema } from "./arrow.js";
+// In-memory tables from pages as they arrive: an apache-arrow Table, or a nodejs-polars DataFrame.
+// Pages are flattened into Arrow record batches as they come, each batch typed from its own rows;
+// the schema is unified over every batch (so a late column or a late widening is not missed), and at
+// the end each batch is re-typed to it. A frame is held in memory anyway, so there is no spill file to
+// write and parse again (the file writers need one to stay flat for any size): only one batch of JS
+// rows is alive at a time, the rest is Arrow buffers. Polars takes each batch through Arrow IPC, so
+// Arrow and polars share one typing (integers beyond 2^53 exact as Int64).
+import { rm } from "node:fs/promises";
+import {
+  type Column,
+  type ColumnSink,
+  type ColumnType,
+  flattenInto,
+  inferType,
+  widenType,
+} from "../flatten/index.js";
+import { ARROW_BATCH_ROWS, arrowSchema, type ColumnData, columnData, recordBatch } from "./arrow.js";
 import { loadArrow, loadPolars } from "./backends.js";
-import { DEFAULT_ROWS_PER_GROUP } from "./parquet.js";
+import { batchesOf } from "./batches.js";
+import { tempPath } from "./destination.js";
+import { EMPTY_COLUMN } from "./duckdb-sql.js";
+import { JsonLinesWriter } from "./json-lines.js";
+import type { RecordSource } from "./types.js";
 
 type Arrow = Awaited<ReturnType<typeof loadArrow>>;
 type Polars = Awaited<ReturnType<typeof loadPolars>>;
 export type ArrowTable = InstanceType<Arrow["Table"]>;
 export type PolarsDataFrame = ReturnType<Polars["DataFrame"]>;
+type ArrowBatch = InstanceType<Arrow["RecordBatch"]>;
 
 export interface FrameOptions {
   /** Flatten nested objects into a__b columns (default true). With false, polars keeps structs. */
@@ -19,47 +35,273 @@ export interface FrameOptions {
   sep?: string;
 }
 
-/** Flattened records as an Arrow Table with a schema unified over every record. */
-export async function recordsToArrow(
-  records: Iterable<unknown>,
-  options: FrameOptions = {},
-): Promise<ArrowTable> {
-  const arrow = await loadArrow("recordsToArrow");
-  const sep = options.sep ?? "__";
-  const schemaBuilder = new SchemaBuilder();
-  const rows: Array<Record<string, unknown>> = [];
-  for (const record of records) {
-    const flat = flattenRecord(record, { sep });
-    schemaBuilder.add(flat);
-    rows.push(flat);
-  }
-  const columns = schemaBuilder.columns;
-  const schema = arrowSchema(arrow, columns);
-  const batches = [];
-  for (let start = 0; start < rows.length; start += DEFAULT_ROWS_PER_GROUP) {
-    batches.push(arrowBatch(arrow, schema, columns, rows.slice(start, start + DEFAULT_ROWS_PER_GROUP)));
-  }
-  return batches.length > 0 ? new arrow.Table(batches) : new arrow.Table(schema);
+export interface PagesToFrameOptions extends FrameOptions {
+  /** Rows per Arrow record batch (a frame's chunk). Default 16 384. */
+  batchRows?: number;
 }
 
-/** Records as a polars DataFrame: flattened (default) or with nested objects kept as structs. */
-export async function recordsToPolars(
+/** The Arrow storage of a column type: integer and bigint share Int64, null and string share Utf8. */
+const storage = (type: ColumnType): string =>
+  type === "bigint" ? "integer" : type === "null" ? "string" : type;
+
+/** A name JS objects list before all others (in numeric order): "0", "7", "42", not "007". */
+const isArrayIndex = (name: string) => /^(?:0|[1-9]\d*)$/.test(name) && Number(name) < 2 ** 32 - 1;
+
+/** A batch as it was made: typed from its own rows. */
+interface OwnBatch {
+  batch: ArrowBatch;
+  columns: Column[];
+}
+
+/**
+ * Flattens pages straight into per-column value arrays (no object per row) and hands each batch of
+ * rows on as an Arrow batch typed from its own rows. Columns are typed with the same rules, and come in
+ * the same order, as SchemaBuilder over flattened rows; the unified schema is kept over all batches.
+ */
+class BatchMaker {
+  readonly #arrow: Arrow;
+  readonly #sep: string | undefined;
+  readonly #batchRows: number;
+  readonly #take: (made: OwnBatch) => void;
+  /** The schema unified over every batch so far, in first-seen order. */
+  readonly #all = new Map<string, ColumnType>();
+  /** The batch being collected: values by column, in first-seen order; a row a column lacks is undefined. */
+  #columns = new Map<string, unknown[]>();
+  #rows = 0;
+
+  constructor(arrow: Arrow, options: PagesToFrameOptions, take: (made: OwnBatch) => void) {
+    this.#arrow = arrow;
+    this.#sep = options.sep;
+    this.#batchRows = Math.max(1, options.batchRows ?? ARROW_BATCH_ROWS);
+    this.#take = take;
+  }
+
+  /** The unified columns (nullable is not tracked: every Arrow field is nullable). */
+  get columns(): Column[] {
+    return [...this.#all].map(([name, type]) => ({ name, type, nullable: true }));
+  }
+
+  async fill(source: RecordSource): Promise<void> {
+    const fresh: string[] = [];
+    const sink: ColumnSink = (name, value) => {
+      const row = this.#rows;
+      let values = this.#columns.get(name);
+      if (values === undefined) {
+        values = new Array(row).fill(undefined);
+        this.#columns.set(name, values);
+        fresh.push(name);
+      }
+      // The same name twice in one record (a__b beside a: { b }): the last wins, as in an object.
+      if (values.length === row + 1) values[row] = value;
+      else {
+        while (values.length < row) values.push(undefined);
+        values.push(value);
+      }
+    };
+    const options = { sep: this.#sep };
+    for await (const records of batchesOf(source)) {
+      for (const record of records) {
+        flattenInto(record, sink, options);
+        if (fresh.length > 1) this.#orderLikeAnObject(fresh);
+        fresh.length = 0;
+        this.#rows += 1;
+      }
+      if (this.#rows >= this.#batchRows) this.#flush();
+    }
+    this.#flush();
+  }
+
+  /** Columns new in one record, in the order an object lists its keys: array indexes first. */
+  #orderLikeAnObject(fresh: string[]): void {
+    if (!fresh.some(isArrayIndex)) return;
+    const indexes = fresh.filter(isArrayIndex).sort((a, b) => Number(a) - Number(b));
+    for (const name of [...indexes, ...fresh.filter((n) => !isArrayIndex(n))]) {
+      const values = this.#columns.get(name)!;
+      this.#columns.delete(name);
+      this.#columns.set(name, values);
+    }
+  }
+
+  #flush(): void {
+    const length = this.#rows;
+    if (length === 0) return;
+    const columns: Column[] = [];
+    const children = [];
+    for (const [name, values] of this.#columns) {
+      let type: ColumnType = "null";
+      let nonNull = 0;
+      for (let i = 0; i < values.length; i++) {
+        const value = values[i];
+        if (value === undefined || value === null) continue;
+        nonNull += 1;
+        const next = inferType(value);
+        if (next !== type) type = widenType(type, next);
+      }
+      columns.push({ name, type, nullable: nonNull < length });
+      const known = this.#all.get(name);
+      this.#all.set(name, known === undefined ? type : widenType(known, type));
+      children.push(columnData(this.#arrow, type, length, (row) => values[row]));
+    }
+    if (columns.length === 0) children.push(columnData(this.#arrow, undefined, length, () => null));
+    const batch = recordBatch(this.#arrow, arrowSchema(this.#arrow, columns), length, children);
+    this.#columns = new Map();
+    this.#rows = 0;
+    this.#take({ batch, columns });
+  }
+}
+
+/** How to bring one batch's column to its unified type, if it needs more than a cast. */
+type Retype = "same" | "missing" | "cast" | "values";
+
+function retype(own: ColumnType | undefined, unified: ColumnType): Retype {
+  if (own === undefined) return "missing";
+  if (storage(own) === storage(unified)) return "same";
+  // Engines print 5.0 as "5.0", JS as "5": a float that became text is re-typed from its values.
+  return own === "float" ? "values" : "cast";
+}
+
+/** A batch as the unified schema has it: its own buffers where the storage is the same. */
+function unifiedBatch(arrow: Arrow, own: OwnBatch, columns: readonly Column[]): ArrowBatch {
+  const { batch } = own;
+  const types = new Map(own.columns.map((c, i) => [c.name, { type: c.type, at: i }]));
+  const schema = arrowSchema(arrow, columns);
+  const children = schema.fields.map((_field, i) => {
+    const column = columns[i];
+    const mine = column === undefined ? undefined : types.get(column.name);
+    if (column === undefined || mine === undefined)
+      return columnData(arrow, column?.type, batch.numRows, () => null);
+    if (retype(mine.type, column.type) === "same") return batch.data.children[mine.at]!;
+    // Widened since: the values again, stored as the wider type stores them (String(5) is "5").
+    const vector = batch.getChildAt(mine.at)!;
+    return columnData(arrow, column.type, batch.numRows, (row) => vector.get(row));
+  });
+  return recordBatch(arrow, schema, batch.numRows, children);
+}
+
+/** Pages or records as an Arrow Table of flattened columns, the schema unified over all of them. */
+export async function pagesToArrow(
+  source: RecordSource,
+  options: Omit<PagesToFrameOptions, "flatten"> = {},
+): Promise<ArrowTable> {
+  const arrow = await loadArrow("fetchArrow");
+  const made: OwnBatch[] = [];
+  const maker = new BatchMaker(arrow, options, (batch) => made.push(batch));
+  await maker.fill(source);
+  const columns = maker.columns;
+  if (made.length === 0) return new arrow.Table(arrowSchema(arrow, columns));
+  return new arrow.Table(made.map((own) => unifiedBatch(arrow, own, columns)));
+}
+
+/**
+ * Pages or records as a polars DataFrame: flattened (default), each Arrow batch handed to polars
+ * through IPC as soon as it is made (so the Arrow copy does not pile up beside the frame) and re-typed
+ * there at the end; or with `flatten: false`, nested objects as structs, from an NDJSON scratch file
+ * that polars reads with full-scan type inference (so a late field or a widened type is not missed).
+ */
+export async function pagesToPolars(
+  source: RecordSource,
+  options: PagesToFrameOptions = {},
+): Promise<PolarsDataFrame> {
+  const pl = await loadPolars("fetchPolars");
+  if (options.flatten === false) return nestedFrame(pl, source);
+  const arrow = await loadArrow("fetchPolars");
+  // Arrow IPC bytes, viewed (not copied) as the Buffer nodejs-polars asks for.
+  const toFrame = (table: ArrowTable) => {
+    // Polars refuses an IPC field without a name, though a frame may have one: "" goes across renamed.
+    const names = new Set(table.schema.fields.map((f) => f.name));
+    let stand = names.has("") ? "\u0000" : "";
+    while (names.has(stand)) stand += "_";
+    const sent = stand === "" ? table : renameEmpty(arrow, table, stand);
+    const bytes = arrow.tableToIPC(sent, "stream");
+    const frame = pl.readIPCStream(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    return stand === "" ? frame : frame.rename({ [stand]: "" });
+  };
+  const made: Array<{ frame: PolarsDataFrame; columns: Column[] }> = [];
+  const maker = new BatchMaker(arrow, options, ({ batch, columns }) =>
+    made.push({ frame: toFrame(new arrow.Table([batch])), columns }),
+  );
+  await maker.fill(source);
+  const columns = maker.columns;
+  if (made.length === 0) return toFrame(new arrow.Table(arrowSchema(arrow, columns)));
+  const frames = made.map(({ frame, columns: own }) => unifiedFrame(pl, frame, own, columns));
+  // Batches stay chunks of one frame: rechunking would copy every column once more.
+  return frames.length === 1 ? frames[0]! : pl.concat(frames, { rechunk: false, how: "vertical" });
+}
+
+/** The table with its "" column called `stand` instead. */
+function renameEmpty(arrow: Arrow, table: ArrowTable, stand: string): ArrowTable {
+  const fields = table.schema.fields.map((f) => (f.name === "" ? new arrow.Field(stand, f.type, true) : f));
+  const schema = new arrow.Schema(fields);
+  return new arrow.Table(
+    table.batches.map((batch) =>
+      recordBatch(arrow, schema, batch.numRows, batch.data.children as ColumnData[]),
+    ),
+  );
+}
+
+const polarsType = (pl: Polars, type: ColumnType) =>
+  storage(type) === "integer"
+    ? pl.Int64
+    : type === "float"
+      ? pl.Float64
+      : type === "boolean"
+        ? pl.Bool
+        : pl.Utf8;
+
+/** A batch's frame as the unified schema has it: polars casts where they agree with JS. */
+function unifiedFrame(
+  pl: Polars,
+  frame: PolarsDataFrame,
+  own: readonly Column[],
+  columns: readonly Column[],
+): PolarsDataFrame {
+  const types = new Map(own.map((c) => [c.name, c.type]));
+  const casts = [];
+  const texts = [];
+  for (const column of columns) {
+    const how = retype(types.get(column.name), column.type);
+    if (how === "values") {
+      const values = frame.getColumn(column.name).toArray();
+      texts.push(
+        pl.Series(
+          column.name,
+          values.map((v: unknown) => (v === null ? null : String(v))),
+          pl.Utf8,
+        ),
+      );
+    } else if (how !== "same") {
+      const from = how === "missing" ? pl.lit(null) : pl.col(column.name);
+      casts.push(from.cast(polarsType(pl, column.type)).alias(column.name));
+    }
+  }
+  // withColumns, not select: a literal there fills the frame's height; select would make one row.
+  let widened = texts.length > 0 ? frame.withColumns(...texts) : frame;
+  if (casts.length > 0) widened = widened.withColumns(...casts);
+  const names = columns.length > 0 ? columns.map((c) => c.name) : [EMPTY_COLUMN];
+  return widened.select(...names);
+}
+
+async function nestedFrame(pl: Polars, source: RecordSource): Promise<PolarsDataFrame> {
+  const path = tempPath("ndjson");
+  try {
+    const { records } = await new JsonLinesWriter("ndjson").write(source, path);
+    if (records === 0) return pl.DataFrame();
+    // scanJson, not readJSON: this nodejs-polars reads NDJSON lines from a path only through a scan.
+    return pl.scanJson(path, { inferSchemaLength: null }).collectSync();
+  } finally {
+    await rm(path, { force: true });
+  }
+}
+
+/** Records as an Arrow Table (see pagesToArrow). */
+export function recordsToArrow(records: Iterable<unknown>, options: FrameOptions = {}): Promise<ArrowTable> {
+  return pagesToArrow(records, options);
+}
+
+/** Records as a polars DataFrame (see pagesToPolars). */
+export function recordsToPolars(
   records: Iterable<unknown>,
   options: FrameOptions = {},
 ): Promise<PolarsDataFrame> {
-  const pl = await loadPolars("recordsToPolars");
-  if (options.flatten === false) {
-    let text = "";
-    let count = 0;
-    for (const record of records) {
-      text += `${toJson(record)}\n`;
-      count += 1;
-    }
-    if (count === 0) return pl.DataFrame();
-    // Every line takes part in the type inference, so a late column or a widened type is not missed.
-    return pl.readJSON(Buffer.from(text), { format: "lines", inferSchemaLength: null });
-  }
-  const arrow = await loadArrow("recordsToPolars");
-  const table = await recordsToArrow(records, options);
-  return pl.readIPC(Buffer.from(arrow.tableToIPC(table, "file")));
+  return pagesToPolars(records, options);
 }

@@ -15,7 +15,10 @@ export { mergeDatabase, moveDatabase, removeDatabase } from "./duckdb.js";
 export {
   type ArrowTable,
   type FrameOptions,
+  type PagesToFrameOptions,
   type PolarsDataFrame,
+  pagesToArrow,
+  pagesToPolars,
   recordsToArrow,
   recordsToPolars,
 } from "./frames.js";

@@ -1,7 +1,7 @@
 // NDJSON / JSON Lines: one record per line, nesting kept, bigints exact. Written page by page.
 import type { Writable } from "node:stream";
 import { toJson } from "../flatten/index.js";
-import { batchesOf, writeText } from "./batches.js";
+import { batchesOf, encodeLines, writeText } from "./batches.js";
 import { writeThrough } from "./destination.js";
 import type { Format, RecordSource, WriteResult, Writer } from "./types.js";
 
@@ -18,7 +18,7 @@ export class JsonLinesWriter implements Writer {
         const lines: string[] = new Array(batch.length);
         for (let i = 0; i < batch.length; i++) lines[i] = toJson(batch[i]);
         if (lines.length === 0) continue;
-        const chunk = Buffer.from(`${lines.join("\n")}\n`);
+        const chunk = encodeLines(lines);
         records += batch.length;
         bytes += chunk.length;
         await writeText(out, chunk);

@@ -2,20 +2,24 @@
 // while the schema is unified over all of them; the second pass writes the real file with the final
 // schema, so a column that first appears on page 50 (or a type that widens there) loses nothing, and
 // memory stays flat however many records there are.
-import { createReadStream, createWriteStream } from "node:fs";
+import { createReadStream, createWriteStream, type WriteStream } from "node:fs";
 import { rm } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import type { Writable } from "node:stream";
 import { type Column, flattenRecord, SchemaBuilder, toJson } from "../flatten/index.js";
 import { parseJson } from "../http/index.js";
-import { abandon, batchesOf, endStream, writeText } from "./batches.js";
+import { abandon, batchesOf, encodeLines, endStream, writeText } from "./batches.js";
 import { scratchPath, WRITE_BUFFER } from "./destination.js";
 import type { Format, RecordSource, WriteOptions, WriteResult, Writer } from "./types.js";
 
 export class TabularSpill {
   readonly schema = new SchemaBuilder();
   records = 0;
-  readonly #out: Writable;
+  /** Bytes in the spill file once it is filled. */
+  bytes = 0;
+  /** The longest line, in UTF-16 units (at most a third of its UTF-8 bytes). */
+  longestLine = 0;
+  readonly #out: WriteStream;
 
   constructor(
     readonly path: string,
@@ -28,16 +32,19 @@ export class TabularSpill {
   async fill(source: RecordSource): Promise<void> {
     try {
       for await (const batch of batchesOf(source)) {
-        let chunk = "";
-        for (const record of batch) {
-          const flat = flattenRecord(record, { sep: this.sep });
+        const lines: string[] = new Array(batch.length);
+        for (let i = 0; i < batch.length; i++) {
+          const flat = flattenRecord(batch[i], { sep: this.sep });
           this.schema.add(flat);
-          chunk += `${toJson(flat)}\n`;
+          const line = toJson(flat);
+          if (line.length > this.longestLine) this.longestLine = line.length;
+          lines[i] = line;
         }
         this.records += batch.length;
-        await writeText(this.#out, chunk);
+        if (lines.length > 0) await writeText(this.#out, encodeLines(lines));
       }
       await endStream(this.#out, true);
+      this.bytes = this.#out.bytesWritten;
     } catch (error) {
       await abandon(this.#out);
       throw error;

@@ -10,6 +10,7 @@ import { Apikit, type ApikitOptions } from "../../src/facade/index.js";
 import { json, useLoopback } from "../support/server.js";
 import {
   duckColumns,
+  duckQuery,
   exactParse,
   expectedCsvText,
   expectedTable,
@@ -156,5 +157,27 @@ describe("a pull with zero records", () => {
     expect(arrowFile.rows).toEqual([]);
     expect(arrowFile.fields).toEqual([{ name: "value", type: "Utf8" }]);
     expect(await readDuckTable((await pull("duckdb", EMPTY)).filePath)).toEqual([]);
+  });
+});
+
+describe('a column named "__proto__"', () => {
+  // Only some rows have it: the others must read as null, not as Object.prototype.
+  const PAGE = '[{"id":1},{"id":2,"__proto__":0.5},{"id":3,"__proto__":null}]';
+
+  it("is null where a row lacks it, in csv, arrow and parquet", async () => {
+    const csv = readFileSync((await pull("csv", [PAGE])).filePath, "utf8");
+    expect(csv).toBe("id,__proto__\n1,\n2,0.5\n3,\n");
+    const arrowPath = (await pull("arrow", [PAGE])).filePath;
+    expect(readArrow(arrowPath).fields).toEqual([
+      { name: "id", type: "Int64" },
+      { name: "__proto__", type: "Float64" },
+    ]);
+    // Read by column: a row object cannot hold a "__proto__" key by assignment.
+    const protos = readArrowWithPolars(arrowPath).getColumn("__proto__").toArray();
+    expect(protos).toEqual([null, 0.5, null]);
+    const parquet = await duckQuery(
+      `SELECT "__proto__" AS p FROM read_parquet('${(await pull("parquet", [PAGE])).filePath}')`,
+    );
+    expect(parquet.map((r) => r.p)).toEqual([null, 0.5, null]);
   });
 });

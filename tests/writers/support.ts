@@ -73,17 +73,25 @@ export function readArrow(path: string) {
 export const readArrowWithPolars = (path: string) => pl.readIPC(readFileSync(path));
 
 /** The unified schema and the values a typed reader should return, column by column. */
-export function expectedTable(records: unknown[]) {
-  const flat = records.map((r) => flattenRecord(r));
+export function expectedTable(records: unknown[], sep = "__") {
+  const flat = records.map((r) => flattenRecord(r, { sep }));
   const columns = new SchemaBuilder().addAll(flat).columns;
   const rows = flat.map((row) => {
     const out: Record<string, unknown> = {};
     for (const c of columns) {
-      const v = row[c.name];
-      if (v === null || v === undefined) out[c.name] = null;
-      else if (c.type === "integer" || c.type === "bigint") out[c.name] = BigInt(v as number);
-      else if (c.type === "string" || c.type === "null") out[c.name] = typeof v === "string" ? v : String(v);
-      else out[c.name] = v;
+      const v = Object.getOwnPropertyDescriptor(row, c.name)?.value;
+      let typed: unknown;
+      if (v === null || v === undefined) typed = null;
+      else if (c.type === "integer" || c.type === "bigint") typed = BigInt(v as number);
+      else if (c.type === "string" || c.type === "null") typed = typeof v === "string" ? v : String(v);
+      else typed = v;
+      // An own key even for "__proto__", which plain assignment would take for the prototype.
+      Object.defineProperty(out, c.name, {
+        value: typed,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return out;
   });
