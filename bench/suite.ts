@@ -9,7 +9,8 @@
 // 4. Realistic records: 200 pages × 1 000 records with 15–17-digit floats, long digit strings,
 //    unicode and escapes (bench/records.ts), from the bench listing server.
 // BENCH_DIST=<dir> runs apikit from another build (e.g. the code before a change) in the same harness;
-// BENCH_OUT=<name> writes bench/results/<name>.json instead of latest.json.
+// BENCH_OUT=<name> writes bench/results/<name>.json instead of latest.json; BENCH_COMPARE=<dir> adds
+// apikit's contestants from a second build to the same runs (before/after ratios on a noisy machine).
 import { spawn } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -21,6 +22,11 @@ const DIST = process.env.BENCH_DIST
   ? pathToFileURL(resolve(process.env.BENCH_DIST, "index.js")).href
   : new URL("../dist/index.js", import.meta.url).href;
 const apikit = () => import(DIST) as Promise<typeof import("../dist/index.js")>;
+// BENCH_COMPARE=<dir> adds apikit's contestants from a second build, interleaved in the same runs.
+const COMPARE = process.env.BENCH_COMPARE
+  ? pathToFileURL(resolve(process.env.BENCH_COMPARE, "index.js")).href
+  : undefined;
+const compared = () => import(COMPARE!) as Promise<typeof import("../dist/index.js")>;
 
 type Run = (baseUrl: string) => Promise<number>; // returns records (or requests) handled
 
@@ -58,12 +64,6 @@ async function offsetLoop(
 }
 
 function listingContestants(size: number, listing: Listing = DEMO_USERS): Record<string, Run> {
-  const pagination = {
-    strategy: "offset",
-    pageSize: size,
-    dataPath: listing.dataPath,
-    totalPath: "total",
-  } as const;
   return {
     "undici request + JSON.parse (floor)": async (baseUrl) => {
       const { Agent, request } = await import("undici");
@@ -74,22 +74,21 @@ function listingContestants(size: number, listing: Listing = DEMO_USERS): Record
       await agent.close();
       return n;
     },
-    "apikit fetchRecords": async (baseUrl) => {
-      const { Apikit } = await apikit();
-      const client = new Apikit({ baseUrl, pagination });
-      const records = await client.fetchRecords(listing.path);
-      await client.close();
-      return records.length;
+    // The same, keeping every record as fetchRecords does: what holding them costs (GC) on its own.
+    "undici request + JSON.parse, records kept": async (baseUrl) => {
+      const { Agent, request } = await import("undici");
+      const agent = new Agent();
+      const kept: unknown[] = [];
+      await offsetLoop(baseUrl, size, listing, async (url) => {
+        const page = JSON.parse(await (await request(url, { dispatcher: agent })).body.text());
+        for (const record of page[listing.dataPath]) kept.push(record);
+        return page;
+      });
+      await agent.close();
+      return kept.length;
     },
-    "apikit fetchPolars": async (baseUrl) => {
-      const { Apikit } = await apikit();
-      const client = new Apikit({ baseUrl, pagination });
-      const df = await client.fetchPolars(listing.path);
-      await client.close();
-      return df.height;
-    },
-    "apikit fetchToFile ndjson": async (baseUrl) => fetchToFile(baseUrl, size, listing, "ndjson"),
-    "apikit fetchToFile parquet": async (baseUrl) => fetchToFile(baseUrl, size, listing, "parquet"),
+    ...apikitContestants(size, listing, apikit, ""),
+    ...(COMPARE ? apikitContestants(size, listing, compared, " (BENCH_COMPARE build)") : {}),
     "got.paginate.all": async (baseUrl) => {
       const got = (await import("got")).default;
       const items = await got.paginate.all<unknown, ListingPage>(`${baseUrl}${listing.path}`, {
@@ -123,8 +122,46 @@ function listingContestants(size: number, listing: Listing = DEMO_USERS): Record
   };
 }
 
-async function fetchToFile(baseUrl: string, size: number, listing: Listing, format: string): Promise<number> {
-  const { Apikit } = await apikit();
+type Load = () => Promise<typeof import("../dist/index.js")>;
+
+/** apikit's contestants, from the build `load` imports; `tag` names that build. */
+function apikitContestants(size: number, listing: Listing, load: Load, tag: string): Record<string, Run> {
+  const pagination = {
+    strategy: "offset",
+    pageSize: size,
+    dataPath: listing.dataPath,
+    totalPath: "total",
+  } as const;
+  return {
+    [`apikit fetchRecords${tag}`]: async (baseUrl) => {
+      const { Apikit } = await load();
+      const client = new Apikit({ baseUrl, pagination });
+      const records = await client.fetchRecords(listing.path);
+      await client.close();
+      return records.length;
+    },
+    [`apikit fetchPolars${tag}`]: async (baseUrl) => {
+      const { Apikit } = await load();
+      const client = new Apikit({ baseUrl, pagination });
+      const df = await client.fetchPolars(listing.path);
+      await client.close();
+      return df.height;
+    },
+    [`apikit fetchToFile ndjson${tag}`]: async (baseUrl) =>
+      fetchToFile(load, baseUrl, size, listing, "ndjson"),
+    [`apikit fetchToFile parquet${tag}`]: async (baseUrl) =>
+      fetchToFile(load, baseUrl, size, listing, "parquet"),
+  };
+}
+
+async function fetchToFile(
+  load: Load,
+  baseUrl: string,
+  size: number,
+  listing: Listing,
+  format: string,
+): Promise<number> {
+  const { Apikit } = await load();
   const dir = join(tmpdir(), `apikit-suite-${process.pid}`);
   mkdirSync(dir, { recursive: true });
   const client = new Apikit({

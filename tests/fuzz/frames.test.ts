@@ -2,10 +2,15 @@
 // batch, bigints, "" vs null, nested objects, arrays, odd keys) and however they are cut into pages and
 // batches, pagesToArrow and pagesToPolars hold exactly the flattened table every other tabular output
 // holds: the columns and types of SchemaBuilder over all records, and each value as a typed reader sees it.
+import { readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import fc from "fast-check";
 import pl from "nodejs-polars";
 import { describe, expect, it } from "vitest";
+import { flattenRecord, SchemaBuilder, toJson } from "../../src/flatten/index.js";
 import { pagesToArrow, pagesToPolars } from "../../src/writers/index.js";
+import { TabularSpill } from "../../src/writers/spill.js";
 import { expectedTable } from "../writers/support.js";
 import { TEST_TIMEOUT_MS } from "./support.js";
 
@@ -18,7 +23,7 @@ const scalar = fc.oneof(
   fc.constantFrom(0.5, -1.25, 1e21, 5),
   fc.boolean(),
   fc.string({ unit: "grapheme", maxLength: 6 }),
-  fc.constantFrom("", "東京 🚀", "12345678901234567890", null, undefined),
+  fc.constantFrom("", "東京 🚀", "naïve", "lone \ud800 surrogate", "12345678901234567890", null, undefined),
 );
 const value = fc.oneof(
   { arbitrary: scalar, weight: 6 },
@@ -76,8 +81,11 @@ describe("frames from pages, fuzzed", () => {
           if (records.length === 0 || names.length === 0) expect(fields).toEqual([["value", "Utf8"]]);
           else expect(fields).toEqual(expected.columns.map((c) => [c.name, arrowType(c.type)]));
           expect(table.numRows).toBe(records.length);
+          // Text goes through UTF-8: a lone surrogate comes back as U+FFFD.
+          const wellFormed = (v: unknown) =>
+            typeof v === "string" ? (v as unknown as { toWellFormed(): string }).toWellFormed() : v;
           const column = (name: string) =>
-            expected.rows.map((r) => Object.getOwnPropertyDescriptor(r, name)?.value);
+            expected.rows.map((r) => wellFormed(Object.getOwnPropertyDescriptor(r, name)?.value));
           for (const [i, name] of names.entries()) {
             const vector = table.getChildAt(i)!;
             expect(Array.from({ length: table.numRows }, (_, row) => vector.get(row))).toEqual(column(name));
@@ -96,6 +104,29 @@ describe("frames from pages, fuzzed", () => {
                 want.map((v) => (v === null ? null : String(v))),
               );
             } else expect(series.toArray()).toEqual(want);
+          }
+        }),
+        { numRuns: 150 },
+      );
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    "spill each record as JSON.stringify writes its flattened object, with the same schema",
+    async () => {
+      // Keys that flatten to one name twice ({"a__b": 1, "a": {"b": 2}}) included: the last one wins.
+      await fc.assert(
+        fc.asyncProperty(pulls, async ({ records, sep }) => {
+          const spill = new TabularSpill(join(tmpdir(), `apikit-fuzz-${process.pid}.spill`), sep);
+          try {
+            await spill.fill(records);
+            const flat = records.map((r) => flattenRecord(r, { sep }));
+            const lines = readFileSync(spill.path, "utf8").split("\n").slice(0, -1);
+            expect(lines).toEqual(flat.map((f) => toJson(f)));
+            expect(spill.columns).toEqual(new SchemaBuilder().addAll(flat).columns);
+          } finally {
+            await spill.remove();
           }
         }),
         { numRuns: 150 },
