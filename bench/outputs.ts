@@ -3,12 +3,18 @@
 // child process, several runs, medians. Then the memory check: peak RSS at 500 thousand and at
 // 5 million records, for the floor and each streaming format.
 //   node bench/outputs.ts   (BENCH_RECORDS, BENCH_RUNS; BENCH_SPEED=0 or BENCH_MEMORY=0 skips a part;
-//   BENCH_FORMATS=ndjson,csv limits the memory part)
+//   BENCH_FORMATS=ndjson,csv limits the memory part; BENCH_DIST=<dir> runs another build; BENCH_OUT=<name>
+//   writes bench/results/<name>.json)
 import { spawn } from "node:child_process";
 import { mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { startListingServer } from "./listing-server.ts";
+
+const DIST = process.env.BENCH_DIST
+  ? pathToFileURL(resolve(process.env.BENCH_DIST, "index.js")).href
+  : new URL("../dist/index.js", import.meta.url).href;
 
 const PAGE = 1000;
 const FORMATS = ["ndjson", "json", "csv", "parquet", "arrow", "duckdb"] as const;
@@ -39,7 +45,7 @@ async function child(scenario: Scenario, baseUrl: string, total: number): Promis
     if (count !== total) throw new Error(`floor saw ${count} records, expected ${total}`);
     await agent.close();
   } else {
-    const { Apikit } = await import("../dist/index.js");
+    const { Apikit } = (await import(DIST)) as typeof import("../dist/index.js");
     const dir = join(tmpdir(), `apikit-bench-${process.pid}`);
     mkdirSync(dir, { recursive: true });
     const client = new Apikit({
@@ -157,7 +163,7 @@ if (process.argv[2] === "--child") {
     }
     mkdirSync(join(import.meta.dirname, "results"), { recursive: true });
     writeFileSync(
-      join(import.meta.dirname, "results", "outputs.json"),
+      join(import.meta.dirname, "results", `${process.env.BENCH_OUT ?? "outputs"}.json`),
       `${JSON.stringify(report, null, 2)}\n`,
     );
   } finally {

@@ -1,4 +1,6 @@
 // Deterministic nested records for benchmarks: the shape of a typical API listing item.
+import { mulberry32 } from "../src/demo/random.ts";
+
 export interface BenchRecord {
   id: number;
   name: string;
@@ -82,17 +84,6 @@ const TEXTS = [
   "order 12345678901234567 shipped to +44 20 7946 0958",
 ];
 
-function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** n digits, the first not 0. */
 function digits(rand: () => number, n: number): string {
   let s = String(1 + Math.floor(rand() * 9));
@@ -101,7 +92,7 @@ function digits(rand: () => number, n: number): string {
 }
 
 export function realisticRecord(i: number): RealisticRecord {
-  const rand = mulberry(i * 2654435761);
+  const rand = mulberry32(i * 2654435761);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   return {
     id: digits(rand, 19),

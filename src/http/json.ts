@@ -36,9 +36,10 @@ const MARK_JSON = "\\u0000apikit:int:";
  * gives, and errors are JSON.parse's own.
  *
  * Three steps, each only when the one before cannot rule big integers out: a text without 16 digits
- * in a row is parsed plainly; a parsed value without a number of 2^53 or more (found by one walk, about
- * 3 % of the parse) is the answer; only then are the integer tokens located in the text, rewritten as
- * marked strings and parsed again, and the marked strings turned into bigints.
+ * in a row is parsed plainly; a parsed value without a number of 2^53 or more (found by one walk, 3 %
+ * of the parse on its own, up to 12 % while 100 000 parsed records are kept) is the answer; only then
+ * are the integer tokens located in the text, rewritten as marked strings and parsed again, and the
+ * marked strings turned into bigints.
  */
 export function parseJson(text: string): unknown {
   if (!LONG_RUN.test(text)) return JSON.parse(text);
