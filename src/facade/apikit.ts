@@ -356,11 +356,18 @@ export class Apikit implements AsyncDisposable {
     );
   }
 
-  /** A listing as a nodejs-polars DataFrame: flattened (or with structs, `flatten: false`), schema unified over all pages. */
+  /**
+   * A listing as a nodejs-polars DataFrame: flattened (or with structs, `flatten: false`), schema
+   * unified over all pages. With `onInvalid: "collect"`, `{ frame, errors }`.
+   */
   fetchPolars<T = Record<string, unknown>>(
     path: string,
     options: FetchOptions<T> & FrameOptions & { dryRun: true },
   ): Promise<DryRunResult>;
+  fetchPolars<T = Record<string, unknown>>(
+    path: string,
+    options: FetchOptions<T> & FrameOptions & { onInvalid: "collect" },
+  ): Promise<{ frame: PolarsDataFrame; errors: InvalidRecord[] }>;
   fetchPolars<T = Record<string, unknown>>(
     path: string,
     options?: FetchOptions<T> & FrameOptions,
@@ -368,18 +375,27 @@ export class Apikit implements AsyncDisposable {
   async fetchPolars<T = Record<string, unknown>>(
     path: string,
     options: FetchOptions<T> & FrameOptions = {},
-  ): Promise<PolarsDataFrame | DryRunResult> {
+  ): Promise<PolarsDataFrame | { frame: PolarsDataFrame; errors: InvalidRecord[] } | DryRunResult> {
     checkOptions(FetchFrameOptionsSchema, options, "fetchPolars");
     const { flatten, sep, ...fetch } = options;
     if (fetch.dryRun) return this.#printDryRun(this.#plan(path, fetch).dryRun);
-    return pagesToPolars(this.pages<T>(path, fetch as FetchOptions<T>), { flatten, sep });
+    const errors: InvalidRecord[] = [];
+    const frame = await pagesToPolars(gatherInvalid(this.#pages<T>(path, fetch), errors), { flatten, sep });
+    return fetch.onInvalid === "collect" ? { frame, errors } : frame;
   }
 
-  /** A listing as an apache-arrow Table of flattened columns, schema unified over all pages. */
+  /**
+   * A listing as an apache-arrow Table of flattened columns, schema unified over all pages. With
+   * `onInvalid: "collect"`, `{ table, errors }`.
+   */
   fetchArrow<T = Record<string, unknown>>(
     path: string,
     options: FetchOptions<T> & Pick<FrameOptions, "sep"> & { dryRun: true },
   ): Promise<DryRunResult>;
+  fetchArrow<T = Record<string, unknown>>(
+    path: string,
+    options: FetchOptions<T> & Pick<FrameOptions, "sep"> & { onInvalid: "collect" },
+  ): Promise<{ table: ArrowTable; errors: InvalidRecord[] }>;
   fetchArrow<T = Record<string, unknown>>(
     path: string,
     options?: FetchOptions<T> & Pick<FrameOptions, "sep">,
@@ -387,11 +403,13 @@ export class Apikit implements AsyncDisposable {
   async fetchArrow<T = Record<string, unknown>>(
     path: string,
     options: FetchOptions<T> & Pick<FrameOptions, "sep"> = {},
-  ): Promise<ArrowTable | DryRunResult> {
+  ): Promise<ArrowTable | { table: ArrowTable; errors: InvalidRecord[] } | DryRunResult> {
     checkOptions(FetchFrameOptionsSchema.omit({ flatten: true }), options, "fetchArrow");
     const { sep, ...fetch } = options;
     if (fetch.dryRun) return this.#printDryRun(this.#plan(path, fetch).dryRun);
-    return pagesToArrow(this.pages<T>(path, fetch as FetchOptions<T>), { sep });
+    const errors: InvalidRecord[] = [];
+    const table = await pagesToArrow(gatherInvalid(this.#pages<T>(path, fetch), errors), { sep });
+    return fetch.onInvalid === "collect" ? { table, errors } : table;
   }
 
   // ── inspect ────────────────────────────────────────────────────────────────

@@ -83,6 +83,20 @@ describe("onInvalid: collect, through every entry point", () => {
     expect(lines.map((l) => JSON.parse(l).id)).toEqual(VALID);
   });
 
+  it("fetchPolars gives { frame, errors } and fetchArrow { table, errors }", async () => {
+    const server = await api();
+    const api2 = client(server.url);
+    const polars = await api2.fetchPolars("/items", { ...listing, onInvalid: "collect" });
+    expect(polars.frame.getColumn("id").toArray()).toEqual(VALID);
+    expect(polars.errors.map((e) => e.index)).toEqual([2, 7]);
+    const arrow = await api2.fetchArrow("/items", { ...listing, onInvalid: "collect" });
+    expect(arrow.table.numRows).toBe(VALID.length);
+    expect(arrow.errors.map((e) => e.record)).toEqual([{ id: 3 }, { id: 8 }]);
+    // Without collect they give the frame itself, the invalid records left out (skip).
+    const skipped = await api2.fetchPolars("/items", { ...listing, onInvalid: "skip" });
+    expect(skipped.height).toBe(VALID.length);
+  });
+
   it("fetchMany gives a collecting label { records, errors } and the others their records", async () => {
     const server = await api();
     const result = await client(server.url).fetchMany({
