@@ -56,23 +56,16 @@ export class SchemaBuilder {
 
   add(record: Record<string, unknown>): void {
     this.#records += 1;
-    for (const name in record) this.#see(name, record[name]);
-  }
-
-  /** One record given as its columns: names[i] holds values[i], for i below count (names unique). */
-  addColumns(names: readonly string[], values: readonly unknown[], count: number): void {
-    this.#records += 1;
-    for (let i = 0; i < count; i++) this.#see(names[i]!, values[i]);
-  }
-
-  #see(name: string, value: unknown): void {
-    const type = inferType(value);
-    let state = this.#columns.get(name);
-    if (!state) {
-      state = { type, nonNull: 0 };
-      this.#columns.set(name, state);
-    } else if (state.type !== type) state.type = widenType(state.type, type);
-    if (type !== "null") state.nonNull += 1;
+    for (const name in record) {
+      const value = record[name];
+      const type = inferType(value);
+      let state = this.#columns.get(name);
+      if (!state) {
+        state = { type, nonNull: 0 };
+        this.#columns.set(name, state);
+      } else if (state.type !== type) state.type = widenType(state.type, type);
+      if (type !== "null") state.nonNull += 1;
+    }
   }
 
   addAll(records: Iterable<Record<string, unknown>>): this {

@@ -6,40 +6,11 @@ import { createReadStream, createWriteStream, type WriteStream } from "node:fs";
 import { rm } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import type { Writable } from "node:stream";
-import {
-  type Column,
-  type ColumnSink,
-  flattenInto,
-  flattenRecord,
-  SchemaBuilder,
-  toJson,
-} from "../flatten/index.js";
+import { type Column, flattenRecord, SchemaBuilder, toJson } from "../flatten/index.js";
 import { parseJson } from "../http/index.js";
 import { abandon, batchesOf, encodeLines, endStream, writeText } from "./batches.js";
 import { scratchPath, WRITE_BUFFER } from "./destination.js";
 import type { Format, RecordSource, WriteOptions, WriteResult, Writer } from "./types.js";
-
-/** What JSON.stringify escapes in a string (surrogates: a lone one is escaped, so any sends it there). */
-const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
-
-/** A flattened value as JSON.stringify writes it inside an object; undefined where it leaves the key out. */
-function jsonValue(value: unknown): string | undefined {
-  switch (typeof value) {
-    case "string":
-      // Most texts need no escapes: quoting them is several times cheaper than a stringify call.
-      return NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : `"${value}"`;
-    case "number":
-      return Number.isFinite(value) ? String(value) : "null";
-    case "boolean":
-      return value ? "true" : "false";
-    case "bigint":
-      return value.toString();
-    case "object":
-      return value === null ? "null" : toJson(value);
-    default:
-      return undefined;
-  }
-}
 
 export class TabularSpill {
   readonly schema = new SchemaBuilder();
@@ -59,30 +30,13 @@ export class TabularSpill {
 
   /** Pass one: flattens, unifies the schema and spills every record of the source. */
   async fill(source: RecordSource): Promise<void> {
-    // Each record's columns as they are flattened; the line is written from them, with no object
-    // per row (building one and stringifying it was most of a spill's cost).
-    const names: string[] = [];
-    const values: unknown[] = [];
-    let count = 0;
-    const sink: ColumnSink = (name, value) => {
-      names[count] = name;
-      values[count] = value;
-      count += 1;
-    };
-    const options = { sep: this.sep };
     try {
       for await (const batch of batchesOf(source)) {
         const lines: string[] = new Array(batch.length);
         for (let i = 0; i < batch.length; i++) {
-          count = 0;
-          flattenInto(batch[i], sink, options);
-          let line = this.#line(names, values, count);
-          if (line === undefined) {
-            // A name came twice (a__b beside a: { b }): the object's last-wins rules decide.
-            const flat = flattenRecord(batch[i], options);
-            this.schema.add(flat);
-            line = toJson(flat);
-          } else this.schema.addColumns(names, values, count);
+          const flat = flattenRecord(batch[i], { sep: this.sep });
+          this.schema.add(flat);
+          const line = toJson(flat);
           if (line.length > this.longestLine) this.longestLine = line.length;
           lines[i] = line;
         }
@@ -99,33 +53,6 @@ export class TabularSpill {
 
   get columns(): Column[] {
     return this.schema.columns;
-  }
-
-  /** Each column's JSON key, the last record it was seen in, and whether an object lists it first. */
-  readonly #keys = new Map<string, { key: string; seen: number; index: boolean }>();
-  #record = 0;
-
-  /**
-   * The record as one JSON line, as JSON.stringify writes the flattened object; undefined where the
-   * object's own rules must decide: a name that repeats (the last wins) or an array index ("10"
-   * comes before other keys, which sets the column order).
-   */
-  #line(names: readonly string[], values: readonly unknown[], count: number): string | undefined {
-    const record = ++this.#record;
-    let line = "";
-    for (let i = 0; i < count; i++) {
-      const name = names[i]!;
-      let column = this.#keys.get(name);
-      if (column === undefined) {
-        column = { key: `${JSON.stringify(name)}:`, seen: 0, index: /^(?:0|[1-9]\d*)$/.test(name) };
-        this.#keys.set(name, column);
-      }
-      if (column.seen === record || column.index) return undefined;
-      column.seen = record;
-      const text = jsonValue(values[i]);
-      if (text !== undefined) line += (line === "" ? "{" : ",") + column.key + text;
-    }
-    return line === "" ? "{}" : `${line}}`;
   }
 
   /** Pass two: the spilled rows again, in batches, bigints exact. */
