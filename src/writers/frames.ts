@@ -3,8 +3,8 @@
 // the schema is unified over every batch (so a late column or a late widening is not missed), and at
 // the end each batch is re-typed to it. A frame is held in memory anyway, so there is no spill file to
 // write and parse again (the file writers need one to stay flat for any size): only one batch of JS
-// rows is alive at a time, the rest is Arrow buffers. Polars takes each batch through Arrow IPC, so
-// Arrow and polars share one typing (integers beyond 2^53 exact as Int64).
+// rows is alive at a time, the rest is Arrow buffers or polars chunks. Polars takes each batch through
+// Arrow IPC, so Arrow and polars share one typing (integers beyond 2^53 exact as Int64).
 import { rm } from "node:fs/promises";
 import {
   type Column,
@@ -183,7 +183,7 @@ export async function pagesToArrow(
   source: RecordSource,
   options: Omit<PagesToFrameOptions, "flatten"> = {},
 ): Promise<ArrowTable> {
-  const arrow = await loadArrow("fetchArrow");
+  const arrow = await loadArrow("Arrow tables (fetchArrow, recordsToArrow)");
   const made: OwnBatch[] = [];
   const maker = new BatchMaker(arrow, options, (batch) => made.push(batch));
   await maker.fill(source);
@@ -202,9 +202,9 @@ export async function pagesToPolars(
   source: RecordSource,
   options: PagesToFrameOptions = {},
 ): Promise<PolarsDataFrame> {
-  const pl = await loadPolars("fetchPolars");
+  const pl = await loadPolars("DataFrames (fetchPolars, recordsToPolars)");
   if (options.flatten === false) return nestedFrame(pl, source);
-  const arrow = await loadArrow("fetchPolars");
+  const arrow = await loadArrow("DataFrames (fetchPolars, recordsToPolars)");
   // Arrow IPC bytes, viewed (not copied) as the Buffer nodejs-polars asks for.
   const toFrame = (table: ArrowTable) => {
     // Polars refuses an IPC field without a name, though a frame may have one: "" goes across renamed.
