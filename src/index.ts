@@ -1,4 +1,7 @@
 // apikit's public API (re-exports only).
+// Must stay first: an old Node is turned away with one clear error before any other module is evaluated.
+import "./util/node-guard.js";
+
 export {
   ApiKeyAuth,
   type AuthRequest,

@@ -4,6 +4,7 @@ import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { BIN, type Run } from "../support/cli.js";
@@ -75,6 +76,16 @@ describe("the Node.js version gate", () => {
     expect(old.stderr.trim().split("\n")).toEqual([check.nodeProblem("v20.20.2")]);
     const current = await runAs(process.version, [SCRIPT]);
     expect(current).toEqual({ code: 0, stdout: "", stderr: "" });
+  });
+
+  it("importing the library on an old Node throws that line, not undici's TypeError", async () => {
+    const entry = pathToFileURL(join(ROOT, "dist", "index.js")).href;
+    const script = `import(${JSON.stringify(entry)}).then(() => console.log("loaded"), (e) => { console.error(e.message); process.exit(3); })`;
+    const old = await runAs("v20.20.2", ["-e", script]);
+    expect(old.code).toBe(3);
+    expect(old.stderr.trim()).toBe(check.nodeProblem("v20.20.2"));
+    const current = await runAs(process.version, ["-e", script]);
+    expect(current).toEqual({ code: 0, stdout: "loaded\n", stderr: "" });
   });
 
   it("the CLI stops on an old Node with the same line before loading anything else", async () => {
