@@ -1,13 +1,16 @@
 // The benchmark suite against the peers, on the loopback demo API: each contestant in its own child
 // process (so peak RSS is its own), several runs interleaved, medians, and ratios to a baseline
 // measured in the same run. Writes bench/results/latest.json.
-//   node bench/suite.ts        (BENCH_RUNS=3; BENCH_SCENARIOS=1,2,3)
+//   node bench/suite.ts        (BENCH_RUNS=3; BENCH_SCENARIOS=1,2,3,4,5)
 //
 // 1. CPU-bound: 200 pages × 1 000 nested records, no added latency.
 // 2. Latency-bound: 200 pages × 100 records, 25 ms added per response.
 // 3. Request overhead: 20 000 small GETs, 50 in flight, client.dispatcher vs a plain undici Agent.
 // 4. Realistic records: 200 pages × 1 000 records with 15–17-digit floats, long digit strings,
 //    unicode and escapes (bench/records.ts), from the bench listing server.
+// 5. Start-up: the time to import the package (the other scenarios start their clocks after imports).
+// Every peer keeps the records it pulls, as fetchRecords does; the floor drops them (its kept variant
+// is beside it).
 // BENCH_DIST=<dir> runs apikit from another build (e.g. the code before a change) in the same harness;
 // BENCH_OUT=<name> writes bench/results/<name>.json instead of latest.json; BENCH_COMPARE=<dir> adds
 // apikit's contestants from a second build to the same runs (before/after ratios on a noisy machine).
@@ -28,7 +31,12 @@ const COMPARE = process.env.BENCH_COMPARE
   : undefined;
 const compared = () => import(COMPARE!) as Promise<typeof import("../dist/index.js")>;
 
-type Run = (baseUrl: string) => Promise<number>; // returns records (or requests) handled
+/**
+ * One contestant: returns the records (or requests) it handled. It calls `start()` once its modules
+ * are imported and its client is made, so the time measured is the pull's alone; import time is a
+ * separate figure (apikit's is measured in scenario 5).
+ */
+type Run = (baseUrl: string, start: () => void) => Promise<number>;
 
 const PAGES = { cpu: { pages: 200, size: 1000 }, latency: { pages: 200, size: 100 } } as const;
 
@@ -42,12 +50,16 @@ const REALISTIC: Listing = { path: `/${PAGES.cpu.pages * PAGES.cpu.size}/realist
 
 type ListingPage = { total: number; offset: number } & Record<string, unknown>;
 
-/** Offset pages of a listing until the total: the loop every peer runs. */
+/**
+ * Offset pages of a listing until the total: the loop every peer runs. With `keep`, every record is
+ * held to the end, as fetchRecords (and got.paginate.all) must: a peer that drops them does less work.
+ */
 async function offsetLoop(
   baseUrl: string,
   size: number,
   listing: Listing,
   get: (url: string) => Promise<ListingPage>,
+  keep: unknown[] | undefined,
 ) {
   let offset = 0;
   let total = Number.POSITIVE_INFINITY;
@@ -57,6 +69,7 @@ async function offsetLoop(
     const items = page[listing.dataPath] as unknown[];
     total = page.total;
     if (items.length === 0) break;
+    if (keep) for (const item of items) keep.push(item);
     records += items.length;
     offset += items.length;
   }
@@ -64,33 +77,41 @@ async function offsetLoop(
 }
 
 function listingContestants(size: number, listing: Listing = DEMO_USERS): Record<string, Run> {
+  /** A peer's loop: modules imported and client made before start(), every record kept. */
+  const peer =
+    (prepare: () => Promise<(url: string) => Promise<ListingPage>>): Run =>
+    async (baseUrl, start) => {
+      const get = await prepare();
+      start();
+      return offsetLoop(baseUrl, size, listing, get, []);
+    };
   return {
-    "undici request + JSON.parse (floor)": async (baseUrl) => {
+    // The floor of the issue: fetch and parse, nothing kept.
+    "undici request + JSON.parse (floor)": async (baseUrl, start) => {
       const { Agent, request } = await import("undici");
       const agent = new Agent();
-      const n = await offsetLoop(baseUrl, size, listing, async (url) =>
-        JSON.parse(await (await request(url, { dispatcher: agent })).body.text()),
+      start();
+      const n = await offsetLoop(
+        baseUrl,
+        size,
+        listing,
+        async (url) => JSON.parse(await (await request(url, { dispatcher: agent })).body.text()),
+        undefined,
       );
       await agent.close();
       return n;
     },
     // The same, keeping every record as fetchRecords does: what holding them costs (GC) on its own.
-    "undici request + JSON.parse, records kept": async (baseUrl) => {
+    "undici request + JSON.parse, records kept": peer(async () => {
       const { Agent, request } = await import("undici");
       const agent = new Agent();
-      const kept: unknown[] = [];
-      await offsetLoop(baseUrl, size, listing, async (url) => {
-        const page = JSON.parse(await (await request(url, { dispatcher: agent })).body.text());
-        for (const record of page[listing.dataPath]) kept.push(record);
-        return page;
-      });
-      await agent.close();
-      return kept.length;
-    },
+      return async (url) => JSON.parse(await (await request(url, { dispatcher: agent })).body.text());
+    }),
     ...apikitContestants(size, listing, apikit, ""),
     ...(COMPARE ? apikitContestants(size, listing, compared, " (BENCH_COMPARE build)") : {}),
-    "got.paginate.all": async (baseUrl) => {
+    "got.paginate.all": async (baseUrl, start) => {
       const got = (await import("got")).default;
+      start();
       const items = await got.paginate.all<unknown, ListingPage>(`${baseUrl}${listing.path}`, {
         searchParams: { offset: 0, limit: size },
         responseType: "json",
@@ -109,16 +130,15 @@ function listingContestants(size: number, listing: Listing = DEMO_USERS): Record
       });
       return items.length;
     },
-    "ky loop": async (baseUrl) => {
+    "ky loop": peer(async () => {
       const ky = (await import("ky")).default;
-      return offsetLoop(baseUrl, size, listing, (url) => ky.get(url).json());
-    },
-    "axios loop": async (baseUrl) => {
+      return (url) => ky.get(url).json();
+    }),
+    "axios loop": peer(async () => {
       const axios = (await import("axios")).default;
-      return offsetLoop(baseUrl, size, listing, async (url) => (await axios.get(url)).data);
-    },
-    "fetch loop": async (baseUrl) =>
-      offsetLoop(baseUrl, size, listing, async (url) => (await fetch(url)).json() as never),
+      return async (url) => (await axios.get(url)).data;
+    }),
+    "fetch loop": peer(async () => async (url) => (await fetch(url)).json() as never),
   };
 }
 
@@ -133,24 +153,38 @@ function apikitContestants(size: number, listing: Listing, load: Load, tag: stri
     totalPath: "total",
   } as const;
   return {
-    [`apikit fetchRecords${tag}`]: async (baseUrl) => {
+    [`apikit fetchRecords${tag}`]: async (baseUrl, start) => {
       const { Apikit } = await load();
       const client = new Apikit({ baseUrl, pagination });
+      start();
       const records = await client.fetchRecords(listing.path);
       await client.close();
       return records.length;
     },
-    [`apikit fetchPolars${tag}`]: async (baseUrl) => {
+    // Page by page, records dropped once counted: the like-for-like of the floor.
+    [`apikit pages (records dropped)${tag}`]: async (baseUrl, start) => {
       const { Apikit } = await load();
       const client = new Apikit({ baseUrl, pagination });
+      start();
+      let records = 0;
+      for await (const page of client.pages(listing.path)) records += page.records.length;
+      await client.close();
+      return records;
+    },
+    [`apikit fetchPolars${tag}`]: async (baseUrl, start) => {
+      const { Apikit } = await load();
+      const client = new Apikit({ baseUrl, pagination });
+      // nodejs-polars loads on first use: load it before the clock starts, as the import of the others.
+      await import("nodejs-polars");
+      start();
       const df = await client.fetchPolars(listing.path);
       await client.close();
       return df.height;
     },
-    [`apikit fetchToFile ndjson${tag}`]: async (baseUrl) =>
-      fetchToFile(load, baseUrl, size, listing, "ndjson"),
-    [`apikit fetchToFile parquet${tag}`]: async (baseUrl) =>
-      fetchToFile(load, baseUrl, size, listing, "parquet"),
+    [`apikit fetchToFile ndjson${tag}`]: async (baseUrl, start) =>
+      fetchToFile(load, baseUrl, size, listing, "ndjson", start),
+    [`apikit fetchToFile parquet${tag}`]: async (baseUrl, start) =>
+      fetchToFile(load, baseUrl, size, listing, "parquet", start),
   };
 }
 
@@ -160,14 +194,17 @@ async function fetchToFile(
   size: number,
   listing: Listing,
   format: string,
+  start: () => void,
 ): Promise<number> {
   const { Apikit } = await load();
+  if (format === "parquet") await import("@duckdb/node-api");
   const dir = join(tmpdir(), `apikit-suite-${process.pid}`);
   mkdirSync(dir, { recursive: true });
   const client = new Apikit({
     baseUrl,
     pagination: { strategy: "offset", pageSize: size, dataPath: listing.dataPath, totalPath: "total" },
   });
+  start();
   const result = await client.fetchToFile(listing.path, { filePath: join(dir, `records.${format}`) });
   await client.close();
   rmSync(dir, { recursive: true, force: true });
@@ -177,6 +214,16 @@ async function fetchToFile(
 const OVERHEAD = { requests: 20_000, inFlight: 50 };
 
 function overheadContestants(): Record<string, Run> {
+  const dispatcherRun =
+    (load: Load): Run =>
+    async (baseUrl, start) => {
+      const { Apikit } = await load();
+      const client = new Apikit({ baseUrl, connections: OVERHEAD.inFlight });
+      start();
+      const n = await hammer(baseUrl, client.dispatcher);
+      await client.close();
+      return n;
+    };
   const hammer = async (baseUrl: string, dispatcher: import("undici").Dispatcher) => {
     const { request } = await import("undici");
     let next = 0;
@@ -191,20 +238,16 @@ function overheadContestants(): Record<string, Run> {
     return OVERHEAD.requests;
   };
   return {
-    "plain undici Agent (baseline)": async (baseUrl) => {
+    "plain undici Agent (baseline)": async (baseUrl, start) => {
       const { Agent } = await import("undici");
       const agent = new Agent({ connections: OVERHEAD.inFlight });
+      start();
       const n = await hammer(baseUrl, agent);
       await agent.close();
       return n;
     },
-    "apikit client.dispatcher": async (baseUrl) => {
-      const { Apikit } = await apikit();
-      const client = new Apikit({ baseUrl, connections: OVERHEAD.inFlight });
-      const n = await hammer(baseUrl, client.dispatcher);
-      await client.close();
-      return n;
-    },
+    "apikit client.dispatcher": dispatcherRun(apikit),
+    ...(COMPARE ? { "apikit client.dispatcher (BENCH_COMPARE build)": dispatcherRun(compared) } : {}),
   };
 }
 
@@ -255,6 +298,22 @@ const SCENARIOS: Scenario[] = [
     server: startListingServer,
     unit: "records",
   },
+  {
+    id: "5",
+    title: "Start-up: importing the package in a fresh process (no request)",
+    contestants: {
+      "import undici (baseline)": async () => {
+        await import("undici");
+        return 1;
+      },
+      "import apikit-ts": async () => {
+        await apikit();
+        return 1;
+      },
+    },
+    server: async () => ({ url: "", close: async () => {} }),
+    unit: "imports",
+  },
 ];
 
 interface Sample {
@@ -295,14 +354,16 @@ const median = (xs: number[]) => {
 if (process.argv[2] === "--child") {
   const [, , , id, contestant, baseUrl] = process.argv;
   const scenario = SCENARIOS.find((s) => s.id === id)!;
-  const started = performance.now();
-  const n = await scenario.contestants[contestant!]!(baseUrl!);
+  let started = performance.now();
+  const n = await scenario.contestants[contestant!]!(baseUrl!, () => {
+    started = performance.now();
+  });
   const ms = performance.now() - started;
   process.stdout.write(JSON.stringify({ ms, n, peakRssMb: process.resourceUsage().maxRSS / 1024 }));
   process.exit(0);
 } else {
   const runs = Number(process.env.BENCH_RUNS ?? 3);
-  const wanted = (process.env.BENCH_SCENARIOS ?? "1,2,3,4").split(",");
+  const wanted = (process.env.BENCH_SCENARIOS ?? "1,2,3,4,5").split(",");
   const only = process.env.BENCH_CONTESTANTS?.split(",");
   const report: Record<string, unknown> = {
     date: new Date().toISOString(),
