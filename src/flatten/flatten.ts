@@ -46,6 +46,12 @@ function unserializable(error: unknown): unknown {
 
 /** Deeper than this a record is circular, or not data any API sends: flattening it fails. */
 const MAX_NESTING = 1000;
+/**
+ * The walk keeps no list of the objects it is in (it is the hot path). An object this deep is checked
+ * once for cycles instead, so a circular record fails here rather than after walking (and naming) a
+ * thousand levels, which took half a second on a cycle with long keys.
+ */
+const CYCLE_CHECK_DEPTH = 64;
 
 /** A Date as ISO text; an invalid one as null, as JSON.stringify writes it (toISOString throws). */
 function dateText(date: Date): string | null {
@@ -73,18 +79,26 @@ export type ColumnSink = (name: string, value: unknown) => void;
  */
 interface NameNode {
   readonly name: string;
-  readonly children: Map<string, NameNode>;
+  /** The names under this one, or undefined when this name is not cached (then neither are they). */
+  readonly children: Map<string, NameNode> | undefined;
 }
 /** Records with keys that never repeat (ids as keys) must not grow the cache without end. */
 const MAX_CACHED_NAMES = 100_000;
+/**
+ * Longer names are built but not kept: a record nested hundreds of levels deep (or a circular one,
+ * walked to the nesting limit) would otherwise leave names of thousands of characters each in the
+ * cache, gigabytes of them over a fuzzed run.
+ */
+const MAX_CACHED_NAME_LENGTH = 256;
 let cachedNames = 0;
 const nameRoots = new Map<string, NameNode>();
 
 function nameRoot(sep: string): NameNode {
   let root = nameRoots.get(sep);
   if (!root) {
-    root = { name: "", children: new Map() };
-    if (cachedNames < MAX_CACHED_NAMES) {
+    const cached = cachedNames < MAX_CACHED_NAMES && sep.length <= MAX_CACHED_NAME_LENGTH;
+    root = { name: "", children: cached ? new Map() : undefined };
+    if (cached) {
       nameRoots.set(sep, root);
       cachedNames += 1;
     }
@@ -93,14 +107,17 @@ function nameRoot(sep: string): NameNode {
 }
 
 function childName(node: NameNode, key: string, sep: string, top: boolean): NameNode {
-  const known = node.children.get(key);
+  const known = node.children?.get(key);
   if (known) return known;
   // The top level is told by depth, not by an empty prefix: a "" key still gets its separator.
-  const made: NameNode = { name: top ? key : node.name + sep + key, children: new Map() };
-  if (cachedNames < MAX_CACHED_NAMES) {
-    node.children.set(key, made);
-    cachedNames += 1;
+  const name = top ? key : node.name + sep + key;
+  const parent = node.children;
+  if (parent === undefined || cachedNames >= MAX_CACHED_NAMES || name.length > MAX_CACHED_NAME_LENGTH) {
+    return { name, children: undefined };
   }
+  const made: NameNode = { name, children: new Map() };
+  parent.set(key, made);
+  cachedNames += 1;
   return made;
 }
 
@@ -124,7 +141,11 @@ function walk(
     else if (depth >= maxDepth) sink(column.name, toJson(v));
     else if (depth >= MAX_NESTING)
       throw new OutputError(`Cannot flatten a record nested more than ${MAX_NESTING} levels deep.`);
-    else walk(sink, column, v as Record<string, unknown>, sep, depth + 1, maxDepth);
+    else {
+      // toJson throws the "contains itself" OutputError on a cycle.
+      if (depth === CYCLE_CHECK_DEPTH) toJson(v);
+      walk(sink, column, v as Record<string, unknown>, sep, depth + 1, maxDepth);
+    }
   }
   // An empty nested object keeps its column, as null.
   if (empty && depth > 1) sink(node.name, null);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { OutputError } from "../../src/errors.js";
 import {
+  flattenInto,
   flattenRecord,
   flattenRecords,
   inferSchema,
@@ -106,5 +108,25 @@ describe("inferSchema", () => {
       { name: "y", type: "boolean", nullable: true },
     ]);
     expect(a.recordCount).toBe(2);
+  });
+});
+
+describe("flattenInto on a circular record", () => {
+  it("stops at the cycle check, not after naming a thousand levels", () => {
+    // Found by the fuzz suite: a record whose branch points back at itself was walked (and every
+    // column name built) down to the 1000-level nesting limit before failing, half a second each.
+    const record: Record<string, unknown> = { id: 1, long_key_name: { a: 1, b: { c: 2 } } };
+    (record.long_key_name as Record<string, unknown>).self = record.long_key_name;
+    let columns = 0;
+    let longest = 0;
+    const sink = (name: string) => {
+      columns += 1;
+      longest = Math.max(longest, name.length);
+    };
+    expect(() => flattenInto(record, sink)).toThrow(OutputError);
+    expect(() => flattenInto(record, sink)).toThrow(/contains itself/);
+    // Each level of the loop emits 2 columns (a and b__c); the check runs 64 levels down.
+    expect(columns).toBeLessThan(2 * 2 * 70);
+    expect(longest).toBeLessThan(70 * "__self".length + 40);
   });
 });
