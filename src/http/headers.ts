@@ -1,34 +1,27 @@
 // Response headers come as undici's lower-cased record (values may be arrays) or as a fetch Headers.
 export type HeaderInput = Record<string, string | string[] | undefined> | Headers;
 
-export function headerValue(headers: HeaderInput | undefined, name: string): string | undefined {
-  if (!headers) return undefined;
-  const lower = name.toLowerCase();
-  if (typeof (headers as Headers).get === "function" && !(lower in headers)) {
-    return (headers as Headers).get(lower) ?? undefined;
+/**
+ * Calls `visit` once per header with its lower-cased name and its value (repeated values joined with
+ * ", "), whichever shape the headers come in. No array is built: the rate-limit gate runs this on
+ * every response.
+ */
+export function forEachHeader(headers: HeaderInput, visit: (name: string, value: string) => void): void {
+  if (typeof (headers as Headers).forEach === "function" && typeof (headers as Headers).get === "function") {
+    (headers as Headers).forEach((value, key) => {
+      visit(key.toLowerCase(), value);
+    });
+    return;
   }
   const record = headers as Record<string, string | string[] | undefined>;
-  const value = record[lower] ?? record[name];
-  if (value !== undefined) return Array.isArray(value) ? value.join(", ") : value;
-  for (const key of Object.keys(record)) {
-    if (key.toLowerCase() === lower) {
-      const v = record[key];
-      return Array.isArray(v) ? v.join(", ") : v;
-    }
+  for (const key in record) {
+    const value = record[key];
+    if (value !== undefined) visit(key.toLowerCase(), Array.isArray(value) ? value.join(", ") : value);
   }
-  return undefined;
 }
 
 export function headerEntries(headers: HeaderInput): Array<[string, string]> {
-  if (typeof (headers as Headers).forEach === "function" && typeof (headers as Headers).get === "function") {
-    const out: Array<[string, string]> = [];
-    (headers as Headers).forEach((value, key) => void out.push([key.toLowerCase(), value]));
-    return out;
-  }
   const out: Array<[string, string]> = [];
-  for (const [key, value] of Object.entries(headers as Record<string, string | string[] | undefined>)) {
-    if (value === undefined) continue;
-    out.push([key.toLowerCase(), Array.isArray(value) ? value.join(", ") : value]);
-  }
+  forEachHeader(headers, (name, value) => void out.push([name, value]));
   return out;
 }

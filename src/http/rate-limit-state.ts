@@ -2,7 +2,7 @@
 // RateLimit/RateLimit-Policy, X-RateLimit-*, Jira's beta quota, HubSpot, Shopify, Salesforce,
 // Retry-After): requests are held until the reset of a spent window, and a spent day's budget fails
 // them at once instead of holding them until the next day.
-import type { HeaderInput } from "./headers.js";
+import { forEachHeader, type HeaderInput } from "./headers.js";
 import { parseRetryAfter } from "./retry-after.js";
 
 export interface DailyHeadroom {
@@ -200,23 +200,12 @@ function isRateLimitHeader(name: string): boolean {
  */
 function rateLimitHeaders(headers: HeaderInput): Map<string, string> | undefined {
   let found: Map<string, string> | undefined;
-  const add = (key: string, value: string | string[] | undefined) => {
-    if (value === undefined) return;
-    const name = key.toLowerCase();
+  forEachHeader(headers, (name, value) => {
     if (!isRateLimitHeader(name)) return;
-    const text = Array.isArray(value) ? value.join(", ") : value;
     found ??= new Map();
     const before = found.get(name);
-    found.set(name, before === undefined ? text : `${before}, ${text}`);
-  };
-  if (typeof (headers as Headers).forEach === "function" && typeof (headers as Headers).get === "function")
-    (headers as Headers).forEach((value, key) => {
-      add(key, value);
-    });
-  else {
-    const record = headers as Record<string, string | string[] | undefined>;
-    for (const key in record) add(key, record[key]);
-  }
+    found.set(name, before === undefined ? value : `${before}, ${value}`);
+  });
   return found;
 }
 
