@@ -68,6 +68,32 @@ export class SchemaBuilder {
     }
   }
 
+  /**
+   * A batch of `rows` records given column by column (values[i] is row i's; undefined or null where a
+   * row has none): the same typing as add() over each row, without an object per row.
+   */
+  addColumns(rows: number, columns: Iterable<[string, ArrayLike<unknown>]>): this {
+    this.#records += rows;
+    for (const [name, values] of columns) {
+      let type: ColumnType = "null";
+      let nonNull = 0;
+      for (let i = 0; i < values.length; i++) {
+        const value = values[i];
+        if (value === undefined || value === null) continue;
+        nonNull += 1;
+        const next = inferType(value);
+        if (next !== type) type = widenType(type, next);
+      }
+      const state = this.#columns.get(name);
+      if (!state) this.#columns.set(name, { type, nonNull });
+      else {
+        state.type = widenType(state.type, type);
+        state.nonNull += nonNull;
+      }
+    }
+    return this;
+  }
+
   addAll(records: Iterable<Record<string, unknown>>): this {
     for (const record of records) this.add(record);
     return this;

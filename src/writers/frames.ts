@@ -11,8 +11,7 @@ import {
   type ColumnSink,
   type ColumnType,
   flattenInto,
-  inferType,
-  widenType,
+  SchemaBuilder,
 } from "../flatten/index.js";
 import { ARROW_BATCH_ROWS, arrowSchema, type ColumnData, columnData, recordBatch } from "./arrow.js";
 import { loadArrow, loadPolars } from "./backends.js";
@@ -64,7 +63,7 @@ class BatchMaker {
   readonly #batchRows: number;
   readonly #take: (made: OwnBatch) => void;
   /** The schema unified over every batch so far, in first-seen order. */
-  readonly #all = new Map<string, ColumnType>();
+  readonly #all = new SchemaBuilder();
   /** The batch being collected: values by column, in first-seen order; a row a column lacks is undefined. */
   #columns = new Map<string, unknown[]>();
   #rows = 0;
@@ -76,9 +75,9 @@ class BatchMaker {
     this.#take = take;
   }
 
-  /** The unified columns (nullable is not tracked: every Arrow field is nullable). */
+  /** The unified columns. */
   get columns(): Column[] {
-    return [...this.#all].map(([name, type]) => ({ name, type, nullable: true }));
+    return this.#all.columns;
   }
 
   async fill(source: RecordSource): Promise<void> {
@@ -125,23 +124,13 @@ class BatchMaker {
   #flush(): void {
     const length = this.#rows;
     if (length === 0) return;
-    const columns: Column[] = [];
-    const children = [];
-    for (const [name, values] of this.#columns) {
-      let type: ColumnType = "null";
-      let nonNull = 0;
-      for (let i = 0; i < values.length; i++) {
-        const value = values[i];
-        if (value === undefined || value === null) continue;
-        nonNull += 1;
-        const next = inferType(value);
-        if (next !== type) type = widenType(type, next);
-      }
-      columns.push({ name, type, nullable: nonNull < length });
-      const known = this.#all.get(name);
-      this.#all.set(name, known === undefined ? type : widenType(known, type));
-      children.push(columnData(this.#arrow, type, length, (row) => values[row]));
-    }
+    const own = new SchemaBuilder().addColumns(length, this.#columns);
+    this.#all.merge(own);
+    const { columns } = own;
+    const children = columns.map(({ name, type }) => {
+      const values = this.#columns.get(name)!;
+      return columnData(this.#arrow, type, length, (row) => values[row]);
+    });
     if (columns.length === 0) children.push(columnData(this.#arrow, undefined, length, () => null));
     const batch = recordBatch(this.#arrow, arrowSchema(this.#arrow, columns), length, children);
     this.#columns = new Map();

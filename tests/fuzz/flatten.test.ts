@@ -339,6 +339,30 @@ describe("fuzz: schema inference", () => {
   );
 
   it(
+    "a batch given column by column is typed as the same rows given one by one",
+    () => {
+      fc.assert(
+        fc.property(rows, (batch) => {
+          // Columns in first-seen order, undefined where a row lacks one (as the frame builder keeps them).
+          const columns = new Map<string, unknown[]>();
+          batch.forEach((row, i) => {
+            for (const name of Object.keys(row)) {
+              if (!columns.has(name)) columns.set(name, new Array(batch.length).fill(undefined));
+              columns.get(name)![i] = row[name];
+            }
+          });
+          const byColumn = new SchemaBuilder().addColumns(batch.length, columns);
+          const byRow = new SchemaBuilder().addAll(batch);
+          expect(byColumn.columns).toEqual(byRow.columns);
+          expect(byColumn.recordCount).toBe(byRow.recordCount);
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
     "merging two builders equals one builder over both halves",
     () => {
       fc.assert(
