@@ -1,11 +1,10 @@
 // The pull `apikit demo` runs: every resource of a demo server into one Parquet file each (all at
 // once, so their 429 waits overlap) and into one DuckDB file (one table each, one at a time, as they
 // share the file), counting every retry and rate-limit wait through the clients' hooks.
-import { mkdir, rename, rm, stat } from "node:fs/promises";
+import { mkdir, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { Apikit } from "../facade/index.js";
 import type { Hooks, Logger, RateLimitEvent, RetryEvent } from "../http/index.js";
-import { getWriter, siblingPath } from "../writers/index.js";
 import { DEMO_CATALOG, type DemoResourceInfo } from "./catalog.js";
 import { DEMO_REVIEWS_QUERY } from "./graphql.js";
 import type { DemoResource } from "./records.js";
@@ -127,41 +126,11 @@ function pullResource(
   const table = { table: info.name, mode: "replace" as const };
   if (info.pagination)
     return client.fetchToFile(info.path, { ...info.pagination, pageSize, filePath, format, ...table });
-  return relayToFile(client, info.path, format, filePath, pageSize, table);
-}
-
-/** The GraphQL resource, page by page into a file: the fetchToFile commit protocol, for a Relay connection. */
-async function relayToFile(
-  client: Apikit,
-  path: string,
-  format: "parquet" | "duckdb",
-  target: string,
-  pageSize: number,
-  table: { table: string; mode: "replace" },
-): Promise<Written> {
-  let pages = 0;
-  const source = async function* () {
-    for await (const page of client.graphqlPages(path, DEMO_REVIEWS_QUERY, {
-      connectionPath: "reviews",
-      pageSize,
-    })) {
-      pages += 1;
-      yield page.records;
-    }
-  };
-  const writer = getWriter(format);
-  // DuckDB merges a table into an existing database in one transaction; Parquet goes beside and is renamed.
-  if (format === "duckdb") {
-    const result = await writer.write(source(), target, table);
-    return { records: result.records, pages, bytes: result.bytes };
-  }
-  const temp = siblingPath(target, "tmp");
-  try {
-    const result = await writer.write(source(), temp);
-    await rename(temp, target);
-    return { records: result.records, pages, bytes: result.bytes };
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
+  return client.graphqlToFile(info.path, DEMO_REVIEWS_QUERY, {
+    connectionPath: "reviews",
+    pageSize,
+    filePath,
+    format,
+    ...table,
+  });
 }

@@ -3,6 +3,7 @@
 // "did you mean", never a silent default. The types are inferred from the schemas.
 import { z } from "zod";
 import { configError, PaginationConfig } from "../config/index.js";
+import type { Paginator } from "../pagination/index.js";
 import type { InvalidRecord, RecordOptions } from "./record-ops.js";
 
 const ParamValue = z.union([z.string(), z.number(), z.boolean(), z.bigint(), z.null(), z.undefined()]);
@@ -13,6 +14,14 @@ const Timeout = z.number().positive();
 const RecordFunction = z.custom<(record: Record<string, unknown>) => unknown>(
   (v) => typeof v === "function",
   { error: "must be a function" },
+);
+/** A user's paginator: the exported Paginator contract (strategy, first, next). */
+const UserPaginator = z.custom<Paginator>(
+  (v) => {
+    const p = v as Partial<Paginator> | null;
+    return typeof p?.strategy === "string" && typeof p.first === "function" && typeof p.next === "function";
+  },
+  { error: "must be a Paginator: an object with a strategy name, first() and next()" },
 );
 const RecordSchema = z.custom<z.ZodType>(
   (v) => typeof (v as { safeParse?: unknown } | null)?.safeParse === "function",
@@ -63,7 +72,12 @@ export const FetchOptionsSchema = PaginationConfig.partial()
   .extend(CallOptions.shape)
   .extend(RecordOptionsSchema.shape)
   .extend({
-    /** Follow pages. Defaults to true when the client has a strategy other than "none". */
+    /**
+     * Your own paginator for a scheme the built-in strategies do not cover (the Paginator contract);
+     * a fresh one per call, since it keeps the state of one pull.
+     */
+    paginator: UserPaginator.optional(),
+    /** Follow pages. Defaults to true when the client has a strategy other than "none" or a paginator. */
     paginate: z.boolean().optional(),
     /** GET by default; POST for search endpoints that take a JSON body (see cursorIn: "body"). */
     method: z.string().min(1).optional(),

@@ -1,21 +1,20 @@
-export {
-  Apikit,
-  type ApiResponse,
-  type CollectedRecords,
-  type FetchManyOptions,
-  type FetchManyResult,
-  type FetchManySpec,
-  type FetchOptions,
-  type GraphQLOptions,
-  type InspectOptions,
-  type ListingPage,
-  type RecordStream,
-  type RequestOptions,
-} from "./apikit.js";
+export { Apikit } from "./apikit.js";
+export type {
+  CollectedRecords,
+  FetchManyOptions,
+  FetchOptions,
+  GraphQLOptions,
+  InspectOptions,
+  RequestOptions,
+} from "./call-options.js";
 export { type DryRunInfo, DryRunResult } from "./dry-run.js";
+export type { FetchManyResult, FetchManySpec } from "./fetch-many.js";
 export type { FromNameOptions } from "./from-name.js";
 export { compare as compareMarks, type IncrementalOptions, IncrementalState } from "./incremental.js";
 export type { ApikitOptions } from "./options.js";
+export type { ListingPage } from "./pull.js";
 export type { InvalidRecord, OnInvalid, RecordOptions } from "./record-ops.js";
+export type { ApiResponse } from "./requests.js";
+export type { RecordStream } from "./sinks.js";
 export type { FileOutputOptions, FileOutputResult } from "./to-file.js";
 export { buildUrl, type Params, type ParamValue } from "./url.js";

@@ -3,78 +3,62 @@
 // needs but the options leave out comes from the credential chain (environment, .env, ~/.netrc).
 
 import { join } from "node:path";
+import { z } from "zod";
 import { type CredentialField, resolveCredentialSync } from "../config/credentials.js";
 import {
   ApiConfig,
   type ApiConfigInput,
+  AuthConfig,
   type AuthConfigInput,
-  type PaginationConfigInput,
   parseConfig,
-  type RateLimitConfig,
-  type RetryConfigInput,
 } from "../config/index.js";
 import { ConfigError, type ConfigIssue } from "../errors.js";
 import { defaultLogger, type Hooks, type Logger } from "../http/index.js";
 
-export interface ApikitOptions {
-  baseUrl: string;
-  /** An auth type ("none" | "bearer" | "apikey" | "basic" | "oauth2") with the flat fields below, or a full AuthConfig. */
-  auth?: AuthConfigInput["type"] | AuthConfigInput;
-  token?: string;
-  apiKey?: string;
+/** iki-apikit's flat auth fields: folded into `auth` by the type they name (or imply). */
+const FlatAuthOptions = z.object({
+  token: z.string(),
+  apiKey: z.string(),
   /** Header carrying the API key (default X-API-Key). */
-  apiKeyHeader?: string;
+  apiKeyHeader: z.string(),
   /** Send the API key as this query parameter instead of a header. */
-  apiKeyQueryParam?: string;
-  username?: string;
-  password?: string;
+  apiKeyQueryParam: z.string(),
+  username: z.string(),
+  password: z.string(),
   /** OAuth2 client credentials. */
-  clientId?: string;
-  clientSecret?: string;
-  tokenUrl?: string;
-  scopes?: string[];
-  audience?: string;
-  clientAuth?: "client_secret_post" | "client_secret_basic";
-  headers?: Record<string, string>;
-  /** Per-request timeout in ms (connect, headers and body each). Default 30 000. */
-  timeout?: number;
+  clientId: z.string(),
+  clientSecret: z.string(),
+  tokenUrl: z.string(),
+  scopes: z.array(z.string()),
+  audience: z.string(),
+  clientAuth: z.enum(["client_secret_post", "client_secret_basic"]),
+});
+
+/**
+ * The client's options: everything ApiConfig takes (baseUrl, headers, timeout, retry, pagination,
+ * rateLimit, concurrency, ...), with auth also given as a type and the flat fields, plus what only
+ * a live client has (logger, hooks, where to look for secrets). Typed from the schema, checked by
+ * ApiConfig once the flat fields are folded.
+ */
+const ApikitOptionsSchema = ApiConfig.omit({ auth: true }).extend({
+  /** An auth type ("none" | "bearer" | "apikey" | "basic" | "oauth2") with the flat fields, or a full AuthConfig. */
+  auth: z.union([z.enum(["none", "bearer", "apikey", "basic", "oauth2"]), AuthConfig]).optional(),
+  ...FlatAuthOptions.partial().shape,
   /** Shorthand for retry.maxRetries. */
-  maxRetries?: number;
-  retry?: RetryConfigInput;
-  pagination?: PaginationConfigInput;
-  verifySsl?: boolean;
-  rateLimit?: RateLimitConfig;
-  rateLimitThreshold?: number;
-  maxRedirects?: number;
-  connections?: number;
-  /** Requests of this client in flight at once: parallel pages, read-ahead and fetchMany share it. Default 4. */
-  concurrency?: number;
-  userAgent?: string;
-  logger?: Logger;
-  hooks?: Hooks;
+  maxRetries: z.int().min(0).optional(),
+  logger: z.custom<Logger>().optional(),
+  hooks: z.custom<Hooks>().optional(),
   /**
    * Where a secret the options leave out is looked for (APIKIT_TOKEN, APIKIT_API_KEY, $NETRC).
    * Default: process.env.
    */
-  env?: NodeJS.ProcessEnv;
+  env: z.custom<NodeJS.ProcessEnv>().optional(),
   /** Where `.env` is looked for. Default: the working directory. */
-  cwd?: string;
-}
+  cwd: z.string().optional(),
+});
+export type ApikitOptions = z.input<typeof ApikitOptionsSchema>;
 
-const FLAT_AUTH_FIELDS = [
-  "token",
-  "apiKey",
-  "apiKeyHeader",
-  "apiKeyQueryParam",
-  "username",
-  "password",
-  "clientId",
-  "clientSecret",
-  "tokenUrl",
-  "scopes",
-  "audience",
-  "clientAuth",
-] as const;
+const FLAT_AUTH_FIELDS = Object.keys(FlatAuthOptions.shape) as Array<keyof typeof FlatAuthOptions.shape>;
 
 function authFrom(options: ApikitOptions): AuthConfigInput {
   const { auth } = options;

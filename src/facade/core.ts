@@ -1,0 +1,194 @@
+// What every call of one client shares: its settings, its transport and redactor, the base headers,
+// and how a request is built, sent and described. Apikit owns one; pulls, inspect and the verb
+// methods use it, so none of them needs the facade class itself.
+import { type AuthStrategy, createAuthStrategy } from "../auth/index.js";
+import { type ApiConfig, redactWhenPrinted } from "../config/index.js";
+import { ApikitError, HttpError } from "../errors.js";
+import {
+  type ApikitDispatcher,
+  createDispatcher,
+  createRedactor,
+  defaultLogger,
+  type Hooks,
+  isSecretHeader,
+  type Logger,
+  Observer,
+  type Redactor,
+  type SendRequest,
+  type SendResponse,
+  send,
+} from "../http/index.js";
+import { AdaptiveLimiter } from "../http/limiter.js";
+import { DryRunResult } from "./dry-run.js";
+import { type ApikitOptions, normalizeOptions } from "./options.js";
+import { buildUrl, type Params } from "./url.js";
+
+const DEFAULT_ACCEPT = "application/json";
+
+/** A request as the transport will send it: headers merged, a JSON body serialised. */
+export interface EncodedRequest {
+  headers: Record<string, string>;
+  body: string | Uint8Array | null;
+}
+
+export class ClientCore {
+  readonly config: ApiConfig;
+  readonly logger: Logger;
+  readonly auth: AuthStrategy;
+  readonly dispatcher: ApikitDispatcher;
+  readonly redactor: Redactor;
+  readonly observer: Observer;
+  readonly limiter: AdaptiveLimiter;
+  readonly #baseHeaders: Record<string, string>;
+
+  constructor(options: ApikitOptions) {
+    this.config = redactWhenPrinted(normalizeOptions(options));
+    this.logger = options.logger ?? defaultLogger();
+    const userHooks: Hooks = options.hooks ?? {};
+    this.limiter = new AdaptiveLimiter(this.config.concurrency);
+    // The budget listens to the transport too: a 429 or a rate-limit wait halves it.
+    const limiter = this.limiter;
+    const hooks: Hooks = {
+      ...userHooks,
+      onRetry(event) {
+        if (event.status === 429) limiter.throttle();
+        return userHooks.onRetry?.call(userHooks, event);
+      },
+      onRateLimit(event) {
+        limiter.throttle();
+        return userHooks.onRateLimit?.call(userHooks, event);
+      },
+    };
+    this.auth = createAuthStrategy(this.config.auth);
+    this.observer = new Observer(this.logger, hooks);
+    const { config } = this;
+    // A credential among the static headers (e.g. GitLab's PRIVATE-TOKEN) is kept as safe as the auth's.
+    const headerSecrets = Object.entries(lowerKeys(config.headers)).filter(([name]) => isSecretHeader(name));
+    this.redactor = createRedactor({
+      extraHeaders: [...this.auth.sensitiveHeaders],
+      extraParams: [...this.auth.sensitiveParams],
+      secrets: [...this.auth.secrets(), ...headerSecrets.map(([, value]) => value)],
+    });
+    this.dispatcher = createDispatcher({
+      baseUrl: config.baseUrl,
+      auth: this.auth,
+      credentialHeaders: headerSecrets.map(([name]) => name),
+      retry: config.retry,
+      timeout: config.timeout,
+      connections: config.connections,
+      verifySsl: config.verifySsl,
+      maxRedirects: config.maxRedirects,
+      rateLimit: config.rateLimit,
+      rateLimitThreshold: config.rateLimitThreshold,
+      logger: this.logger,
+      hooks,
+      redactor: this.redactor,
+    });
+    this.#baseHeaders = {
+      accept: DEFAULT_ACCEPT,
+      "user-agent": config.userAgent ?? "apikit",
+      ...lowerKeys(config.headers),
+    };
+  }
+
+  /** The base URL joined with `path` and `params`; a path that makes no URL is an ApikitError. */
+  url(path: string, params?: Params): URL {
+    try {
+      return buildUrl(this.config.baseUrl, path, params);
+    } catch (error) {
+      throw new ApikitError(`cannot build a URL from ${JSON.stringify(path)}: ${errorText(error)}`);
+    }
+  }
+
+  /** The client's headers with the call's on top, and the body as bytes on the wire. */
+  encode(extra: Record<string, string> | undefined, body: unknown): EncodedRequest {
+    const headers = extra ? { ...this.#baseHeaders, ...lowerKeys(extra) } : { ...this.#baseHeaders };
+    if (body === undefined || body === null) return { headers, body: null };
+    if (typeof body === "string" || body instanceof Uint8Array) return { headers, body };
+    headers["content-type"] ??= "application/json";
+    return { headers, body: jsonText(body) };
+  }
+
+  /** One exchange inside the client's budget; the budget shrinks when the server's headroom runs low. */
+  async send(request: SendRequest): Promise<SendResponse> {
+    try {
+      const response = await this.limiter.run(() => send(this.dispatcher, this.redactor, request));
+      // Headroom nearly spent (≤ 10 % left): fewer requests in flight until it recovers.
+      const { limit, remaining } = this.dispatcher.rateLimitState.headroom;
+      if (limit !== undefined && remaining !== undefined && remaining <= limit * 0.1) this.limiter.throttle();
+      else this.limiter.healthy();
+      return response;
+    } catch (error) {
+      if (error instanceof HttpError) {
+        this.logger.debug(error.message);
+        void this.observer.call("onError", {
+          method: request.method,
+          url: this.redactor.redactUrl(request.url),
+          error,
+          attempts: error.attempts ?? 1,
+        });
+      }
+      throw error;
+    }
+  }
+
+  /** Requests in flight a pull may have now: its own cap, within the client's adaptive budget. */
+  concurrency(cap: number | undefined): number {
+    return Math.min(cap ?? this.config.concurrency, this.limiter.limit);
+  }
+
+  /** The request as it would be sent (auth applied as the transport would), secrets redacted. */
+  describe(
+    method: string,
+    url: URL,
+    headers: Record<string, string>,
+    body: unknown,
+    paginate: boolean,
+    pagination: Record<string, unknown>,
+  ): DryRunResult {
+    const authorized = { method, url: new URL(url), headers: { ...headers } };
+    if (url.origin === new URL(this.config.baseUrl).origin) {
+      // Strategies that fetch credentials (OAuth2) describe them instead: a dry run sends nothing.
+      if (this.auth.describe) this.auth.describe(authorized);
+      else {
+        const pending = this.auth.authorize(authorized);
+        if (pending) pending.catch(() => undefined);
+      }
+    }
+    const params: Record<string, string | string[]> = {};
+    const redactedUrl = new URL(this.redactor.redactUrl(authorized.url));
+    for (const key of new Set(authorized.url.searchParams.keys())) {
+      const values = redactedUrl.searchParams.getAll(key);
+      params[key] = values.length === 1 ? values[0]! : values;
+    }
+    const redactedBody =
+      body === undefined || body === null ? undefined : JSON.parse(this.redactor.redactText(jsonText(body)));
+    const result = new DryRunResult({
+      method,
+      url: this.redactor.redactUrl(authorized.url),
+      params,
+      headers: this.redactor.redactHeaders(authorized.headers),
+      ...(redactedBody !== undefined ? { body: redactedBody } : {}),
+      authType: this.auth.type,
+      paginate,
+      pagination,
+    });
+    process.stderr.write(`${result.toString()}\n`);
+    return result;
+  }
+}
+
+/** A request body as JSON; a bigint is sent as its string (JSON has no integer type beyond 2^53). */
+function jsonText(body: unknown): string {
+  return JSON.stringify(body, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
+}
+
+export function lowerKeys(headers: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) out[k.toLowerCase()] = v;
+  return out;
+}
+
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
