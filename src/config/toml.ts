@@ -1,10 +1,10 @@
 // Reading and writing the TOML config file: parse errors carry the file and line, and writes are
 // atomic (a temp file beside the target, then rename) with mode 0600 in a 0700 directory.
-import { randomBytes } from "node:crypto";
-import { mkdir, open, rename, unlink } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { mkdir, open } from "node:fs/promises";
+import { dirname } from "node:path";
 import { parse, stringify, TomlError, type TomlTable } from "smol-toml";
 import { ConfigError } from "../errors.js";
+import { writeFileAtomic } from "../util/atomic-write.js";
 
 export interface TomlFile {
   data: TomlTable;
@@ -79,20 +79,10 @@ function withoutValues(codeblock: string): string {
 
 /** Writes `data` as TOML to `path` atomically, with mode 0600; creates the directory with mode 0700. */
 export async function writeTomlFile(path: string, data: TomlTable, header: string): Promise<void> {
-  const dir = dirname(path);
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
   try {
-    {
-      // "wx": never follow or reuse an existing file; 0600 from the first byte.
-      await using handle = await open(temp, "wx", 0o600);
-      await handle.chmod(0o600); // a umask cannot widen it, but make the mode exact all the same
-      await handle.writeFile(`${header}\n\n${stringify(data)}\n`, "utf8");
-      await handle.sync();
-    }
-    await rename(temp, path);
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+    await writeFileAtomic(path, `${header}\n\n${stringify(data)}\n`, { mode: 0o600 });
   } catch (error) {
-    await unlink(temp).catch(() => undefined); // the temp file may never have been created
     throw new ConfigError(`Cannot write the config file ${path}: ${(error as Error).message}`);
   }
 }

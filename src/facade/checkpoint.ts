@@ -13,6 +13,7 @@ import { ApikitError, OutputError } from "../errors.js";
 import { toJson } from "../flatten/index.js";
 import { parseJson } from "../http/index.js";
 import type { Page, PageRequest, ResumePoint } from "../pagination/index.js";
+import { writeFileAtomic } from "../util/atomic-write.js";
 import { type Format, getWriter, siblingPath } from "../writers/index.js";
 import {
   commitOutput,
@@ -237,17 +238,9 @@ async function readCheckpoint(path: string): Promise<CheckpointState | undefined
   return state;
 }
 
-/** Temp file, fsync, rename: a crash leaves the old checkpoint or the new one, never half of one. */
+/** Atomically: a crash leaves the old checkpoint or the new one, never half of one. */
 async function writeCheckpoint(path: string, state: CheckpointState): Promise<void> {
-  const temp = `${path}.${process.pid}.tmp`;
-  const handle = await open(temp, "w", 0o600);
-  try {
-    await handle.writeFile(`${JSON.stringify(state, null, 2)}\n`);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(temp, path);
+  await writeFileAtomic(path, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
 }
 
 function resumable(

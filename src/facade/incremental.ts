@@ -2,9 +2,10 @@
 // `cursorField` lives in a small state file; a run sends it (minus an optional lookback) as `param`,
 // keeps only records newer than what it sent, and stores the new mark only after its output is
 // complete, so a failed run is simply repeated.
-import { open, readFile, rename } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { ConfigError, OutputError } from "../errors.js";
 import { getPath } from "../pagination/index.js";
+import { writeFileAtomic } from "../util/atomic-write.js";
 
 export interface IncrementalOptions {
   /** Dot path of the field that grows with each change, e.g. "updated_at" or "id". */
@@ -88,16 +89,8 @@ export class IncrementalState {
       value: this.#max,
       updatedAt: new Date().toISOString(),
     };
-    const temp = `${this.options.stateFile}.${process.pid}.tmp`;
     try {
-      const handle = await open(temp, "w", 0o600);
-      try {
-        await handle.writeFile(`${JSON.stringify(state, null, 2)}\n`);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await rename(temp, this.options.stateFile);
+      await writeFileAtomic(this.options.stateFile, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
     } catch (error) {
       throw new OutputError(
         `Could not save the incremental state to ${this.options.stateFile}: ${(error as Error).message}`,
