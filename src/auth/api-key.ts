@@ -1,6 +1,6 @@
 // An API key in a header (default X-API-Key) or in a query parameter.
+import type { AuthRequest, AuthStrategy } from "../base/index.js";
 import { Printable } from "../util/printable.js";
-import type { AuthRequest, AuthStrategy } from "./strategy.js";
 
 export class ApiKeyAuth extends Printable implements AuthStrategy {
   readonly type = "apikey";

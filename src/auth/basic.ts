@@ -1,6 +1,6 @@
 // HTTP Basic: `Authorization: Basic base64(username:password)`.
+import type { AuthRequest, AuthStrategy } from "../base/index.js";
 import { Printable } from "../util/printable.js";
-import type { AuthRequest, AuthStrategy } from "./strategy.js";
 
 export class BasicAuth extends Printable implements AuthStrategy {
   readonly type = "basic";

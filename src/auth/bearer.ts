@@ -1,6 +1,6 @@
 // `Authorization: Bearer <token>`.
+import type { AuthRequest, AuthStrategy } from "../base/index.js";
 import { Printable } from "../util/printable.js";
-import type { AuthRequest, AuthStrategy } from "./strategy.js";
 
 export class BearerAuth extends Printable implements AuthStrategy {
   readonly type = "bearer";

@@ -1,11 +1,11 @@
 // Builds the strategy an AuthConfig describes.
+import type { AuthStrategy } from "../base/index.js";
 import type { AuthConfig } from "../config/index.js";
 import { ApiKeyAuth } from "./api-key.js";
 import { BasicAuth } from "./basic.js";
 import { BearerAuth } from "./bearer.js";
 import { NoAuth } from "./none.js";
 import { OAuth2ClientCredentials } from "./oauth2.js";
-import type { AuthStrategy } from "./strategy.js";
 
 export function createAuthStrategy(config: AuthConfig): AuthStrategy {
   switch (config.type) {

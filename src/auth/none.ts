@@ -1,6 +1,6 @@
 // No credentials.
+import type { AuthStrategy } from "../base/index.js";
 import { Printable } from "../util/printable.js";
-import type { AuthStrategy } from "./strategy.js";
 
 export class NoAuth extends Printable implements AuthStrategy {
   readonly type = "none";

@@ -3,11 +3,17 @@
 // after a 401. The token request goes through the client's own transport (timeouts, retries on 429
 // and connect errors) without the client's credentials.
 import { getGlobalDispatcher } from "undici";
+import {
+  type AuthRequest,
+  type AuthStrategy,
+  type AuthTransport,
+  createRedactor,
+  defaultRedactor,
+  REDACTED,
+} from "../base/index.js";
 import { ApikitError, AuthError, HttpError } from "../errors.js";
-import { createRedactor, defaultRedactor, REDACTED } from "../http/redact.js";
-import { send } from "../http/send.js";
+import { send } from "../http/index.js";
 import { Printable } from "../util/printable.js";
-import type { AuthRequest, AuthStrategy, AuthTransport } from "./strategy.js";
 
 export interface OAuth2Options {
   clientId: string;

@@ -5,8 +5,8 @@ import { readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { parseEnv } from "node:util";
+import type { Logger } from "../base/index.js";
 import { ConfigError } from "../errors.js";
-import type { Logger } from "../http/events.js";
 
 export type CredentialField = "token" | "apiKey" | "username" | "password" | "clientId" | "clientSecret";
 

@@ -1,7 +1,7 @@
 // An ApiConfig that prints with its secrets as [REDACTED] (client.config, ConfigManager.getApiConfig):
 // the object keeps them, since they are what it connects with; only its printed forms leave them out.
-// The redaction rules are the transport's (http/redact.ts, a leaf module), so printing and logs agree.
-import { createRedactor, isSecretHeader, REDACTED, type Redactor } from "../http/redact.js";
+// The redaction rules are the transport's (base/redact.ts), so printing and logs agree.
+import { createRedactor, isSecretHeader, REDACTED, type Redactor } from "../base/index.js";
 import { printAs } from "../util/printable.js";
 import type { ApiConfig } from "./schemas.js";
 

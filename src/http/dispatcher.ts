@@ -4,9 +4,16 @@
 // The gate sits inside retry (not outside, as DESIGN.md first drew it) so every attempt, retries
 // included, passes it. Anything that dispatches through it (fetch, generated clients) gets it all.
 import { Agent, type Dispatcher, interceptors } from "undici";
-import { type AuthStrategy, NoAuth } from "../auth/index.js";
+import {
+  type AuthStrategy,
+  createRedactor,
+  type Logger,
+  noCredentials,
+  type Redactor,
+  silentLogger,
+} from "../base/index.js";
 import { parseConfig, type RateLimitConfig, RetryConfig, type RetryConfigInput } from "../config/index.js";
-import { type Hooks, type Logger, Observer, silentLogger } from "./events.js";
+import { type Hooks, Observer } from "./events.js";
 import { authInterceptor } from "./interceptors/auth.js";
 import { closedInterceptor } from "./interceptors/closed.js";
 import { observeInterceptor } from "./interceptors/observe.js";
@@ -14,7 +21,6 @@ import { rateLimitInterceptor } from "./interceptors/rate-limit.js";
 import { retryInterceptor } from "./interceptors/retry.js";
 import { legacyHandlerInterceptor } from "./legacy-handler.js";
 import { RateLimitState } from "./rate-limit-state.js";
-import { createRedactor, type Redactor } from "./redact.js";
 import { TokenBucket } from "./token-bucket.js";
 
 export interface DispatcherOptions {
@@ -25,6 +31,8 @@ export interface DispatcherOptions {
   credentialHeaders?: readonly string[];
   retry?: RetryConfigInput;
   /** Connect, headers and body timeout, each, in ms. Default 30 000. */
+  timeoutMs?: number;
+  /** @deprecated The same timeout under its old name (ms too): use `timeoutMs`. */
   timeout?: number;
   /** Keep-alive connections per origin. Default 16. */
   connections?: number;
@@ -67,8 +75,8 @@ class ReclosableAgent extends Agent {
 
 export function createDispatcher(options: DispatcherOptions = {}): ApikitDispatcher {
   const retry = parseConfig(RetryConfig, options.retry ?? {}, "retry options", "retry");
-  const timeout = options.timeout ?? 30_000;
-  const auth: AuthStrategy = options.auth ?? new NoAuth();
+  const timeout = options.timeoutMs ?? options.timeout ?? 30_000;
+  const auth: AuthStrategy = options.auth ?? noCredentials;
   const logger = options.logger ?? silentLogger;
   const observer = new Observer(logger, options.hooks);
   const redactor =

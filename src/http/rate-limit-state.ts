@@ -2,7 +2,7 @@
 // RateLimit/RateLimit-Policy, X-RateLimit-*, Jira's beta quota, HubSpot, Shopify, Salesforce,
 // Retry-After): requests are held until the reset of a spent window, and a spent day's budget fails
 // them at once instead of holding them until the next day.
-import { forEachHeader, type HeaderInput } from "./headers.js";
+import { forEachHeader, type HeaderInput } from "../base/index.js";
 import { parseRetryAfter } from "./retry-after.js";
 
 export interface DailyHeadroom {

@@ -1,10 +1,10 @@
 // One HTTP exchange as the facade sees it: request → parsed JSON, or the typed error a status or a
 // malformed body means. The transport below has already retried whatever was worth retrying.
 import type { Dispatcher } from "undici";
+import type { Redactor } from "../base/index.js";
 import { AuthError, HttpError, type HttpErrorContext, NotFoundError, RateLimitError } from "../errors.js";
 import { kContext, newContext } from "./context.js";
 import { parseJson } from "./json.js";
-import type { Redactor } from "./redact.js";
 import { parseRetryAfter } from "./retry-after.js";
 
 export interface SendRequest {

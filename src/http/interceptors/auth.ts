@@ -4,7 +4,7 @@
 // renewed, and the request sent once more; the caller sees only the second answer.
 import type { Dispatcher } from "undici";
 import type { IncomingHttpHeaders } from "undici/types/header.js";
-import type { AuthRequest, AuthStrategy } from "../../auth/index.js";
+import type { AuthRequest, AuthStrategy } from "../../base/index.js";
 import { contextOf, urlOf } from "../context.js";
 import { normalizeRequestHeaders } from "../request-headers.js";
 import { forward } from "./forward.js";

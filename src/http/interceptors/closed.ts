@@ -1,8 +1,8 @@
 // Refuses requests once the pooled Agent is closed, before auth, waits or retries: what follows
 // close() is a mistake in the caller's code, and it deserves one clear error, not a network failure.
 import type { Dispatcher } from "undici";
+import type { Redactor } from "../../base/index.js";
 import { urlOf } from "../context.js";
-import type { Redactor } from "../redact.js";
 import { clientClosedError } from "../retry-policy.js";
 import { dispatchWhenReady } from "./proxy-controller.js";
 

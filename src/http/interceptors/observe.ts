@@ -1,9 +1,9 @@
 // Outermost interceptor: gives every request a context, logs it (redacted), times it, and reports
 // it to the hooks. It never changes what the request or response is.
 import type { Dispatcher } from "undici";
+import type { Redactor } from "../../base/index.js";
 import { contextOf, kContext, newContext, urlOf } from "../context.js";
 import type { Observer } from "../events.js";
-import type { Redactor } from "../redact.js";
 import { forward } from "./forward.js";
 
 export function observeInterceptor(

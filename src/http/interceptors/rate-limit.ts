@@ -1,11 +1,11 @@
 // The rate-limit gate: learns the server's headroom from every response and holds requests while it
 // is spent (until the reset), and enforces the optional client-side requests-per-second limit.
 import type { Dispatcher } from "undici";
+import type { Redactor } from "../../base/index.js";
 import { RateLimitError } from "../../errors.js";
 import { urlOf } from "../context.js";
 import type { Observer } from "../events.js";
 import type { RateLimitState } from "../rate-limit-state.js";
-import type { Redactor } from "../redact.js";
 import { parseRetryAfter } from "../retry-after.js";
 import type { TokenBucket } from "../token-bucket.js";
 import { forward } from "./forward.js";

@@ -2,10 +2,10 @@
 // retry-policy.ts; this file only runs the attempts, waits (cancellably) and hands on the final outcome.
 import type { Dispatcher } from "undici";
 import type { IncomingHttpHeaders } from "undici/types/header.js";
+import type { Redactor } from "../../base/index.js";
 import type { RetryConfig } from "../../config/index.js";
 import { contextOf, type RequestContext, urlOf } from "../context.js";
 import type { Observer } from "../events.js";
-import type { Redactor } from "../redact.js";
 import { hasRequestHeader } from "../request-headers.js";
 import { parseRetryAfter } from "../retry-after.js";
 import { backoffDelay, decideRetry, toTransportError } from "../retry-policy.js";

@@ -1,5 +1,7 @@
 // The contract every auth strategy meets. Strategies run inside the transport (an interceptor), so
-// `client.dispatcher` carries credentials to any code that uses it.
+// `client.dispatcher` carries credentials to any code that uses it. It lives in base/ because both
+// auth/ (the strategies) and http/ (the interceptor) need it, and auth/ sends its token requests
+// through http/.
 
 export interface AuthRequest {
   method: string;
@@ -40,3 +42,15 @@ export interface AuthTransport {
   addSecret(secret: string): void;
   redactUrl(url: URL | string): string;
 }
+
+/**
+ * The transport's default when it is given no strategy: adds nothing. A plain object, so http/ needs
+ * nothing from auth/ (whose NoAuth class is the public, printable equivalent).
+ */
+export const noCredentials: AuthStrategy = Object.freeze({
+  type: "none",
+  sensitiveHeaders: [],
+  sensitiveParams: [],
+  authorize(): void {},
+  secrets: (): string[] => [],
+});
