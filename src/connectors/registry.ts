@@ -1,8 +1,8 @@
 // The connector registry: built-ins plus whatever an application registers, looked up by name
 // (case-insensitively), with close-match suggestions when a name is unknown.
 import { ConfigError, ConnectorNotFoundError } from "../errors.js";
+import { closeMatches } from "../util/suggest.js";
 import { BUILTIN_CONNECTORS } from "./builtin/index.js";
-import { closeMatches } from "./suggest.js";
 import type { ConnectorDefinition } from "./types.js";
 
 const NAME = /^[a-z0-9][a-z0-9_-]*$/;

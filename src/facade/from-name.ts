@@ -8,9 +8,9 @@ import {
   type ConnectorDefinition,
   type ConnectorRegistry,
 } from "../connectors/index.js";
-import { closeMatches } from "../connectors/suggest.js";
 import { ConfigError, ConnectorNotFoundError } from "../errors.js";
 import type { Logger } from "../http/index.js";
+import { closeMatches } from "../util/suggest.js";
 import type { ApikitOptions } from "./options.js";
 
 export interface FromNameOptions extends Partial<Omit<ApikitOptions, "auth">> {
