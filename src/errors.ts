@@ -89,18 +89,24 @@ export class NotFoundError extends HttpError {
 }
 
 export interface RateLimitErrorContext extends HttpErrorContext {
-  retryAfter?: number | undefined;
+  /** How long the server asked us to wait, in ms, when it said. */
+  retryAfterMs?: number | undefined;
 }
 
-/** 429 after every retry was spent, or a Retry-After longer than `maxRetryAfter`. */
+/** 429 after every retry was spent, or a Retry-After longer than `retry.maxRetryAfterMs`. */
 export class RateLimitError extends HttpError {
   override readonly code: string = "RATE_LIMITED";
-  /** Seconds the server asked us to wait, when it said. */
-  readonly retryAfter: number | undefined;
+  /** How long the server asked us to wait, in ms, when it said. */
+  readonly retryAfterMs: number | undefined;
 
   constructor(message: string, context: RateLimitErrorContext) {
     super(message, context);
-    this.retryAfter = context.retryAfter;
+    this.retryAfterMs = context.retryAfterMs;
+  }
+
+  /** @deprecated The wait in whole seconds, rounded up: use `retryAfterMs`. */
+  get retryAfter(): number | undefined {
+    return this.retryAfterMs === undefined ? undefined : Math.ceil(this.retryAfterMs / 1000);
   }
 }
 

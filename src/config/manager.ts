@@ -10,7 +10,7 @@ import { ConfigError, ConnectorNotFoundError } from "../errors.js";
 import { closeMatches } from "../util/suggest.js";
 import { type Keyring, keyringAccount, OsKeyring } from "./keyring.js";
 import { redactWhenPrinted } from "./redacted.js";
-import { ApiConfig, type ApiConfigInput, type AuthConfigInput } from "./schemas.js";
+import { ApiConfig, type ApiConfigInput, type AuthConfigInput, withCurrentNames } from "./schemas.js";
 import { camelCaseConnector } from "./spelling.js";
 import { exposedMessage, isExposed, readTomlFile, writeTomlFile } from "./toml.js";
 import { parseConfig } from "./validate.js";
@@ -288,7 +288,8 @@ export class ConfigManager {
     const { secretStore: _store, secretFields: _fields, ...input } = table;
     if (Object.keys(secrets).length > 0 && (input.auth === undefined || isTable(input.auth)))
       input.auth = { ...input.auth, ...secrets };
-    return parseConfig(ApiConfig, input, `connector "${name}" in ${this.path}`, `connectors.${name}`);
+    const what = `connector "${name}" in ${this.path}`;
+    return parseConfig(ApiConfig, withCurrentNames(input), what, `connectors.${name}`);
   }
 
   private missingSecret(name: string, field: string, store: SecretLocation): ConfigError {

@@ -155,7 +155,9 @@ export const ApiConfig = z.strictObject({
   auth: AuthConfig.default({ type: "none" }),
   headers: z.record(z.string(), z.string()).default({}),
   /** Per-request timeout in ms, applied to connect, headers and body each. */
-  timeout: z.number().positive().default(30_000),
+  timeoutMs: z.number().positive().default(30_000),
+  /** @deprecated The same timeout under its old name (ms too): use `timeoutMs`. Read as timeoutMs. */
+  timeout: z.number().positive().optional(),
   retry: RetryConfig.default(RetryConfig.parse({})),
   pagination: PaginationConfig.default(PaginationConfig.parse({})),
   verifySsl: z.boolean().default(true),
@@ -171,3 +173,14 @@ export const ApiConfig = z.strictObject({
 });
 export type ApiConfig = z.infer<typeof ApiConfig>;
 export type ApiConfigInput = z.input<typeof ApiConfig>;
+
+/**
+ * A config with its deprecated names moved to the current ones (`timeout` → `timeoutMs`, the same ms),
+ * so the rest of apikit reads one name; the current name wins when both are given. A value that is not
+ * valid is left under the name it was given, for the schema to report there.
+ */
+export function withCurrentNames<C extends { timeout?: unknown; timeoutMs?: unknown }>(config: C): C {
+  const { timeout, ...rest } = config;
+  if (typeof timeout !== "number" || !(timeout > 0)) return config;
+  return { ...rest, timeoutMs: config.timeoutMs ?? timeout } as C;
+}

@@ -245,7 +245,8 @@ export class Apikit implements AsyncDisposable {
     const url = core.url(path, options.params);
     const { headers } = core.encode(options.headers, undefined);
     if (options.dryRun) return core.describe("GET", url, headers, undefined, false, {});
-    const { signal, timeout: timeoutMs, dataPath } = options;
+    const { signal, dataPath } = options;
+    const timeoutMs = options.timeoutMs ?? options.timeout;
     return inspectListing(core, { url, headers, signal, timeoutMs, dataPath });
   }
 

@@ -33,7 +33,9 @@ const CallOptions = z.strictObject({
   params: Params.optional(),
   headers: Headers.optional(),
   signal: Signal.optional(),
-  /** Per-call timeout in ms. */
+  /** Per-call timeout in ms (headers and body each), instead of the client's. */
+  timeoutMs: Timeout.optional(),
+  /** @deprecated The same timeout under its old name (ms too): use `timeoutMs`. */
   timeout: Timeout.optional(),
   /** Describe the request(s) without sending anything. */
   dryRun: z.boolean().optional(),

@@ -74,7 +74,7 @@ export class ClientCore {
       auth: this.auth,
       credentialHeaders: headerSecrets.map(([name]) => name),
       retry: config.retry,
-      timeout: config.timeout,
+      timeoutMs: config.timeoutMs,
       connections: config.connections,
       verifySsl: config.verifySsl,
       maxRedirects: config.maxRedirects,

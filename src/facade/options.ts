@@ -11,6 +11,7 @@ import {
   AuthConfig,
   type AuthConfigInput,
   parseConfig,
+  withCurrentNames,
 } from "../config/index.js";
 import { ConfigError, type ConfigIssue } from "../errors.js";
 import { defaultLogger, type Hooks, type Logger } from "../http/index.js";
@@ -183,7 +184,7 @@ export function normalizeOptions(options: ApikitOptions): ApiConfig {
   try {
     return parseConfig(
       ApiConfig,
-      config satisfies Record<string, unknown> as ApiConfigInput,
+      withCurrentNames(config) satisfies Record<string, unknown> as ApiConfigInput,
       "client options",
     );
   } catch (error) {

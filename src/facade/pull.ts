@@ -31,7 +31,10 @@ export type PullSource =
   | { path: string; query?: undefined; options: FetchOptions<unknown> }
   | { path: string; query: string; options: GraphQLOptions };
 
-type PullOptions = Pick<FetchOptions<unknown>, "headers" | "signal" | "timeout" | "concurrency" | "dryRun"> &
+type PullOptions = Pick<
+  FetchOptions<unknown>,
+  "headers" | "signal" | "timeoutMs" | "timeout" | "concurrency" | "dryRun"
+> &
   RecordOptions;
 
 export class Pull<T> {
@@ -125,7 +128,7 @@ export class Pull<T> {
         headers,
         body,
         signal,
-        timeoutMs: options.timeout,
+        timeoutMs: options.timeoutMs ?? options.timeout,
       });
       const url = core.redactor.redactUrl(page.url);
       if (plan.graphql) {

@@ -142,11 +142,10 @@ function statusError(
   if (status === 404) return new NotFoundError(`${where} returned 404 Not Found${said}`, context);
   if (status === 429) {
     const afterMs = parseRetryAfter(headerText(headers, "retry-after"));
-    const retryAfter = afterMs === undefined ? undefined : Math.ceil(afterMs / 1000);
-    const wait = retryAfter === undefined ? "" : ` (the server asked to wait ${retryAfter} s)`;
+    const wait = afterMs === undefined ? "" : ` (the server asked to wait ${Math.ceil(afterMs / 1000)} s)`;
     return new RateLimitError(`${where} was rate limited: 429 after ${tries}${wait}${said}`, {
       ...context,
-      retryAfter,
+      retryAfterMs: afterMs,
     });
   }
   if (status >= 300 && status < 400) {

@@ -10,7 +10,7 @@ import type { ApiConfigInput, AuthConfigInput } from "../../src/config/schemas.j
 export const EVERY_FIELD: Omit<ApiConfigInput, "auth"> = {
   baseUrl: "https://api.example.test/v2",
   headers: { Accept: "application/vnd.example+json", "X-Trace Id": "a.b=c" },
-  timeout: 12_500.5,
+  timeoutMs: 12_500.5,
   retry: {
     maxRetries: 3,
     initialDelayMs: 250,

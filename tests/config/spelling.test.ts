@@ -73,8 +73,9 @@ describe("iki-apikit's snake_case connectors", () => {
         "timeout = 2500",
       ].join("\n"),
     );
-    expect((await manager().getApiConfig("iki")).timeout).toBe(2500);
-    expect((await manager().getApiConfig("apikit")).timeout).toBe(2500);
+    expect((await manager().getApiConfig("iki")).timeoutMs).toBe(2500);
+    // apikit's own deprecated name `timeout` (ms) is read as timeoutMs.
+    expect((await manager().getApiConfig("apikit")).timeoutMs).toBe(2500);
   });
 
   it("maps every iki-apikit setting: flat auth fields, retry in attempts and seconds, snake_case pagination", async () => {

@@ -52,6 +52,8 @@ describe("retries", () => {
     const api = client(server.url, { retry: { ...FAST_RETRY, maxRetryAfterMs: 60_000 } });
     const error = await api.get("/x").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RateLimitError);
+    expect((error as RateLimitError).retryAfterMs).toBe(3_600_000);
+    // The deprecated seconds alias still answers for code written against it.
     expect((error as RateLimitError).retryAfter).toBe(3600);
     expect(server.requests).toHaveLength(1);
   });
@@ -172,6 +174,18 @@ describe("retries", () => {
     expect(error).toBeInstanceOf(TimeoutError);
     expect(error.phase).toBe("headers");
     expect(error.attempts).toBe(2);
+  });
+
+  it("a per-call timeoutMs, or its deprecated name timeout, overrides the client's", async () => {
+    const server = await serve(async (_req, res) => {
+      await new Promise((r) => setTimeout(r, 4000));
+      if (!res.destroyed) json(res, 200, {});
+    });
+    const api = client(server.url, { timeoutMs: 60_000, maxRetries: 0 });
+    for (const perCall of [{ timeoutMs: 200 }, { timeout: 200 }]) {
+      const error = await api.get("/slow", perCall).catch((e: unknown) => e);
+      expect(error, JSON.stringify(perCall)).toBeInstanceOf(TimeoutError);
+    }
   });
 
   it("stops waiting for a retry when the AbortSignal fires", async () => {

@@ -165,14 +165,14 @@ describe("a client", () => {
       baseUrl: "http://127.0.0.1:9/api",
       auth: { type: "apikey", apiKey: key, header: "X-Service-Key" },
       headers: { "X-Api-Token": sentinel("config view header"), "X-Team": "data" },
-      timeout: 1234,
+      timeoutMs: 1234,
     });
     const shown = JSON.parse(out.printed("config", api.config).json) as Record<string, unknown>;
     expect(shown).toMatchObject({
       baseUrl: "http://127.0.0.1:9/api",
       auth: { type: "apikey", apiKey: "[REDACTED]", header: "X-Service-Key" },
       headers: { "X-Api-Token": "[REDACTED]", "X-Team": "data" },
-      timeout: 1234,
+      timeoutMs: 1234,
     });
     expect(inspect(api.config.auth)).toBe(
       "{ type: 'apikey', apiKey: '[REDACTED]', header: 'X-Service-Key' }",

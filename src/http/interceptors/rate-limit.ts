@@ -50,15 +50,15 @@ export function rateLimitInterceptor(
     if ((maxRetryAfterMs !== undefined && refusedForMs > maxRetryAfterMs) || spent) {
       const method = (opts.method ?? "GET").toUpperCase();
       const url = redactor.redactUrl(urlOf(opts));
-      const retryAfter = spent ? undefined : Math.ceil(refusedForMs / 1000);
+      const retryAfterMs = spent ? undefined : refusedForMs;
       const why = spent
         ? spent.reason
-        : `the server asked to wait ${retryAfter} s more (Retry-After), longer than maxRetryAfterMs (${maxRetryAfterMs} ms)`;
+        : `the server asked to wait ${Math.ceil(refusedForMs / 1000)} s more (Retry-After), longer than maxRetryAfterMs (${maxRetryAfterMs} ms)`;
       const error = new RateLimitError(`${method} ${url} was not sent: ${why}`, {
         status: spent ? 429 : refusal.status,
         method,
         url,
-        retryAfter,
+        retryAfterMs,
       });
       const refused = Promise.reject(error);
       // Handled by dispatchWhenReady, unless the caller aborted before it got to listen.
