@@ -15,33 +15,29 @@ export {
   type OAuth2Options,
 } from "./auth/index.js";
 export {
-  type CredentialContext,
-  type CredentialField,
-  type CredentialQuery,
-  type ResolvedCredential,
-  resolveCredential,
-  type SecretStore,
-} from "./config/credentials.js";
-export {
+  type AddConnectorOptions,
   ApiConfig,
   type ApiConfigInput,
   AuthConfig,
   type AuthConfigInput,
+  ConfigManager,
+  type ConfigManagerOptions,
+  type ConnectorSummary,
+  type CredentialContext,
+  type CredentialField,
+  type CredentialQuery,
+  defaultConfigPath,
   PaginationConfig,
   type PaginationConfigInput,
   PaginationStrategy,
   RateLimitConfig,
+  type ResolvedCredential,
   RetryConfig,
   type RetryConfigInput,
-} from "./config/index.js";
-export {
-  type AddConnectorOptions,
-  ConfigManager,
-  type ConfigManagerOptions,
-  type ConnectorSummary,
-  defaultConfigPath,
+  resolveCredential,
+  type SecretStore,
   type StoredConnector,
-} from "./config/manager.js";
+} from "./config/index.js";
 export {
   type ConnectorConfig,
   type ConnectorDefinition,

@@ -1,3 +1,21 @@
+export {
+  type CredentialContext,
+  type CredentialField,
+  type CredentialQuery,
+  type ResolvedCredential,
+  requireCredential,
+  resolveCredential,
+  resolveCredentialSync,
+  type SecretStore,
+} from "./credentials.js";
+export {
+  type AddConnectorOptions,
+  ConfigManager,
+  type ConfigManagerOptions,
+  type ConnectorSummary,
+  defaultConfigPath,
+  type StoredConnector,
+} from "./manager.js";
 export { redactBaseUrl, redactWhenPrinted } from "./redacted.js";
 export * from "./schemas.js";
 export { configError, parseConfig } from "./validate.js";

@@ -1,7 +1,6 @@
 // The shape of a connector: a named, documented preset of an API's base URL, headers, auth type and
 // pagination, with the secrets left for the caller to supply.
-import type { CredentialField } from "../config/credentials.js";
-import type { ApiConfigInput } from "../config/index.js";
+import type { ApiConfigInput, CredentialField } from "../config/index.js";
 
 export type { CredentialField };
 

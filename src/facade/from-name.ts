@@ -1,8 +1,12 @@
 // Apikit.fromName(): a client for a built-in connector or a saved one, with every secret resolved
 // in order (option → environment → .env → ~/.netrc → OS keyring) and never written in code.
-import { type CredentialField, requireCredential, type SecretStore } from "../config/credentials.js";
-import type { ApiConfigInput } from "../config/index.js";
-import { ConfigManager } from "../config/manager.js";
+import {
+  type ApiConfigInput,
+  ConfigManager,
+  type CredentialField,
+  requireCredential,
+  type SecretStore,
+} from "../config/index.js";
 import {
   connectors as builtins,
   type ConnectorDefinition,

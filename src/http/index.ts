@@ -21,8 +21,9 @@ export {
   type RetryEvent,
 } from "./events.js";
 export { parseJson } from "./json.js";
+export { AdaptiveLimiter } from "./limiter.js";
 export { findLink, parseLinkHeader } from "./link-header.js";
-export { RateLimitState } from "./rate-limit-state.js";
+export { type Headroom, RateLimitState } from "./rate-limit-state.js";
 export { parseRetryAfter } from "./retry-after.js";
 export { backoffDelay, decideRetry, type RetryDecision, type RetryInput } from "./retry-policy.js";
 export { type SendRequest, type SendResponse, send } from "./send.js";

@@ -3,7 +3,7 @@
 // ready-to-use config for it, as TypeScript and as TOML for the config manager.
 import { stringify } from "smol-toml";
 import type { PaginationConfig } from "../config/index.js";
-import type { Headroom } from "../http/rate-limit-state.js";
+import type { Headroom } from "../http/index.js";
 import type { DetectedPagination } from "../pagination/index.js";
 
 export interface InspectorInfo {
