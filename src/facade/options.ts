@@ -4,13 +4,14 @@
 
 import { join } from "node:path";
 import { z } from "zod";
-import { type CredentialField, resolveCredentialSync } from "../config/credentials.js";
 import {
   ApiConfig,
   type ApiConfigInput,
   AuthConfig,
   type AuthConfigInput,
+  type CredentialField,
   parseConfig,
+  resolveCredentialSync,
   withCurrentNames,
 } from "../config/index.js";
 import { ConfigError, type ConfigIssue } from "../errors.js";
