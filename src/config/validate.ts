@@ -60,9 +60,9 @@ export function parseConfig<S extends z.ZodType>(
   throw configError(schema, result.error, what, root);
 }
 
-/** One ConfigError for every issue of a failed parse, each with its path (unknown keys one by one). */
-export function configError(schema: z.ZodType, error: z.ZodError, what: string, root?: string): ConfigError {
-  const issues: ConfigIssue[] = error.issues.flatMap((issue): ConfigIssue[] => {
+/** Every issue of a failed parse with its path (unknown keys one by one, with a "did you mean"). */
+export function parseIssues(schema: z.ZodType, error: z.ZodError, root?: string): ConfigIssue[] {
+  return error.issues.flatMap((issue): ConfigIssue[] => {
     if (issue.code === "unrecognized_keys") {
       return issue.keys.map((key) => ({
         path: formatIssuePath([...issue.path, key], root),
@@ -71,6 +71,15 @@ export function configError(schema: z.ZodType, error: z.ZodError, what: string, 
     }
     return [{ path: formatIssuePath(issue.path, root), message: issue.message }];
   });
-  const lines = issues.map((i) => `  - ${i.path}: ${i.message}`).join("\n");
-  return new ConfigError(`Invalid ${what}:\n${lines}`, issues);
+}
+
+/** Issues as every message lists them: one indented "- path: message" line each. */
+export function issueLines(issues: readonly ConfigIssue[]): string {
+  return issues.map((i) => `  - ${i.path}: ${i.message}`).join("\n");
+}
+
+/** One ConfigError for every issue of a failed parse, each with its path (unknown keys one by one). */
+export function configError(schema: z.ZodType, error: z.ZodError, what: string, root?: string): ConfigError {
+  const issues = parseIssues(schema, error, root);
+  return new ConfigError(`Invalid ${what}:\n${issueLines(issues)}`, issues);
 }

@@ -6,15 +6,18 @@
 // uninterrupted run record for record. Nothing appears at the target before that.
 import { createHash } from "node:crypto";
 import { createReadStream, existsSync } from "node:fs";
-import { mkdir, open, readFile, rename, rm, stat, truncate } from "node:fs/promises";
+import { mkdir, open, rename, rm, stat, truncate } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
+import { z } from "zod";
+import { issueLines } from "../config/validate.js";
 import { ApikitError, OutputError } from "../errors.js";
 import { toJson } from "../flatten/index.js";
 import { parseJson } from "../http/index.js";
 import type { Page, PageRequest, ResumePoint } from "../pagination/index.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
-import { type Format, getWriter, siblingPath } from "../writers/index.js";
+import { FORMATS, type Format, getWriter, siblingPath } from "../writers/index.js";
+import { readStateFile } from "./state-file.js";
 import {
   commitOutput,
   discardOutput,
@@ -214,28 +217,52 @@ function restoreRequest(saved: NonNullable<CheckpointState["next"]>, original: P
   return { method: saved.method, url, body: saved.body as PageRequest["body"] };
 }
 
+/**
+ * What a checkpoint file must hold for a resume to be right: every field the resume reads, checked,
+ * so that a damaged or hand-edited file stops with its path and field instead of resuming wrongly.
+ */
+const CheckpointFile = z.object({
+  apikit: z.literal("checkpoint"),
+  version: z.literal(VERSION),
+  fingerprint: z.string(),
+  pull: z.object({ url: z.string(), format: z.enum(FORMATS), target: z.string() }),
+  strategy: z.object({ name: z.string(), settings: z.record(z.string(), z.unknown()) }).optional(),
+  next: z
+    .object({
+      method: z.string().min(1),
+      url: z.string().refine((url) => URL.canParse(url), "not an absolute URL"),
+      body: z.unknown().optional(),
+    })
+    .nullable(),
+  pages: z.int().min(0),
+  records: z.int().min(0),
+  truncated: z.boolean(),
+  recordsPath: z.string().nullable().optional(),
+  journal: z.string().min(1),
+  journalBytes: z.int().min(0),
+  updatedAt: z.string(),
+});
+
 async function readCheckpoint(path: string): Promise<CheckpointState | undefined> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw new OutputError(`Cannot read the checkpoint ${path}: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
-  let state: CheckpointState;
-  try {
-    state = JSON.parse(text) as CheckpointState;
-  } catch {
-    throw new OutputError(`The checkpoint ${path} is not valid JSON; remove it to start over.`);
-  }
-  if (state?.apikit !== "checkpoint" || state.version !== VERSION) {
-    throw new OutputError(
-      `${path} is not an apikit checkpoint (version ${VERSION}); remove it to start over.`,
+  return readStateFile(path, CheckpointFile, (problem) => {
+    if (problem.kind === "unreadable") {
+      return new OutputError(`Cannot read the checkpoint ${path}: ${problem.error.message}`, {
+        cause: problem.error,
+      });
+    }
+    if (problem.kind === "not-json") {
+      return new OutputError(`The checkpoint ${path} is not valid JSON; remove it to start over.`);
+    }
+    const marker = problem.json as Partial<Record<"apikit" | "version", unknown>> | null;
+    if (marker?.apikit !== "checkpoint" || marker.version !== VERSION) {
+      return new OutputError(
+        `${path} is not an apikit checkpoint (version ${VERSION}); remove it to start over.`,
+      );
+    }
+    return new OutputError(
+      `The checkpoint ${path} is damaged; remove it to start over:\n${issueLines(problem.issues)}`,
     );
-  }
-  return state;
+  });
 }
 
 /** Atomically: a crash leaves the old checkpoint or the new one, never half of one. */

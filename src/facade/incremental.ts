@@ -2,10 +2,12 @@
 // `cursorField` lives in a small state file; a run sends it (minus an optional lookback) as `param`,
 // keeps only records newer than what it sent, and stores the new mark only after its output is
 // complete, so a failed run is simply repeated.
-import { readFile } from "node:fs/promises";
+import { z } from "zod";
+import { issueLines } from "../config/validate.js";
 import { ConfigError, OutputError } from "../errors.js";
 import { getPath } from "../pagination/index.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
+import { readStateFile } from "./state-file.js";
 
 export interface IncrementalOptions {
   /** Dot path of the field that grows with each change, e.g. "updated_at" or "id". */
@@ -25,10 +27,29 @@ export interface IncrementalOptions {
 
 type Mark = string | number;
 
-interface StateFile {
-  cursorField: string;
-  value: Mark;
-  updatedAt: string;
+/** The state file, checked: a wrong mark would silently skip records (or fetch them all again). */
+const StateFile = z.object({
+  cursorField: z.string().min(1),
+  value: z.union([z.string(), z.number()]),
+  updatedAt: z.string(),
+});
+type StateFile = z.infer<typeof StateFile>;
+
+/** The saved state, or undefined before the first run; a file that is not one is a ConfigError. */
+function readState(path: string): Promise<StateFile | undefined> {
+  return readStateFile(path, StateFile, (problem) => {
+    const retry = "use another state file or remove it to start over";
+    if (problem.kind === "unreadable")
+      return new ConfigError(`The state file ${path} cannot be read: ${problem.error.message}`);
+    if (problem.kind === "not-json")
+      return new ConfigError(
+        `The state file ${path} is not valid JSON (${problem.error.message}); ${retry}.`,
+      );
+    return new ConfigError(
+      `The state file ${path} is not an incremental state file; ${retry}:\n${issueLines(problem.issues)}`,
+      problem.issues,
+    );
+  });
 }
 
 export class IncrementalState {
@@ -53,24 +74,13 @@ export class IncrementalState {
         ]);
       }
     }
-    let previous: Mark | undefined;
-    try {
-      const state = JSON.parse(await readFile(options.stateFile, "utf8")) as StateFile;
-      if (state.cursorField !== options.cursorField) {
-        throw new ConfigError(
-          `The state file ${options.stateFile} tracks "${state.cursorField}", not "${options.cursorField}"; use another state file.`,
-        );
-      }
-      previous = state.value;
-    } catch (error) {
-      if (error instanceof ConfigError) throw error;
-      if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
-        throw new ConfigError(
-          `The state file ${options.stateFile} cannot be read: ${(error as Error).message}`,
-        );
-      }
+    const state = await readState(options.stateFile);
+    if (state && state.cursorField !== options.cursorField) {
+      throw new ConfigError(
+        `The state file ${options.stateFile} tracks "${state.cursorField}", not "${options.cursorField}"; use another state file.`,
+      );
     }
-    return new IncrementalState(options, previous);
+    return new IncrementalState(options, state?.value);
   }
 
   /** Keeps records newer than `since`, and follows the highest value seen. */

@@ -212,4 +212,35 @@ describe("resumable pulls", () => {
     );
     await broken.close();
   });
+
+  it("stops on a damaged checkpoint with an OutputError naming the file and each wrong field", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "apikit-resume-"));
+    const checkpoint = join(dir, "c.json");
+    const damaged = {
+      apikit: "checkpoint",
+      version: 1,
+      fingerprint: "f",
+      pull: { url: server.url, format: "ndjson", target: join(dir, "a.ndjson") },
+      next: { method: "GET", url: 42 },
+      pages: 1,
+      records: 10,
+      truncated: false,
+      journal: join(dir, ".a.ndjson.journal.ndjson"),
+      journalBytes: -1,
+      updatedAt: new Date().toISOString(),
+    };
+    await writeFile(checkpoint, JSON.stringify(damaged));
+    const client = new Apikit({ baseUrl: server.url });
+    const error = await client
+      .fetchToFile("/x", { filePath: join(dir, "a.ndjson"), checkpoint })
+      .catch((e: unknown) => e);
+    await client.close();
+    expect(error).toBeInstanceOf(OutputError);
+    const message = (error as Error).message;
+    expect(message).toContain(`The checkpoint ${checkpoint} is damaged`);
+    expect(message).toMatch(/- next\.url: /);
+    expect(message).toMatch(/- journalBytes: /);
+    // Nothing was resumed or written.
+    expect(await readdir(dir)).toEqual(["c.json"]);
+  });
 });

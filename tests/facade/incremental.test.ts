@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { ConfigError, HttpError } from "../../src/errors.js";
+import { IncrementalState } from "../../src/facade/incremental.js";
 import { Apikit, type ApikitOptions, compareMarks } from "../../src/facade/index.js";
 import { json, useLoopback } from "../support/server.js";
 
@@ -127,5 +128,26 @@ describe("incremental pulls", () => {
         incremental: { cursorField: "id", param: "since", stateFile: join(tmpdir(), "s.json") },
       }),
     ).rejects.toThrow(/checkpoint and incremental cannot be combined/);
+  });
+
+  it("a state file that is not one is a ConfigError naming the file and the wrong field", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "apikit-incremental-"));
+    const stateFile = join(dir, "state.json");
+    const load = () =>
+      IncrementalState.load({ cursorField: "updated_at", param: "since", stateFile }).catch(
+        (e: unknown) => e,
+      );
+    await writeFile(
+      stateFile,
+      JSON.stringify({ cursorField: "updated_at", value: { at: 1 }, updatedAt: "x" }),
+    );
+    const wrong = (await load()) as ConfigError;
+    expect(wrong).toBeInstanceOf(ConfigError);
+    expect(wrong.message).toContain(`The state file ${stateFile} is not an incremental state file`);
+    expect(wrong.issues.map((i) => i.path)).toEqual(["value"]);
+    await writeFile(stateFile, "{ half");
+    const broken = (await load()) as ConfigError;
+    expect(broken).toBeInstanceOf(ConfigError);
+    expect(broken.message).toContain(`The state file ${stateFile} is not valid JSON`);
   });
 });
