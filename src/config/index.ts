@@ -18,4 +18,4 @@ export {
 } from "./manager.js";
 export { redactBaseUrl, redactWhenPrinted } from "./redacted.js";
 export * from "./schemas.js";
-export { configError, parseConfig } from "./validate.js";
+export { configError, issueLines, parseConfig, parseIssues } from "./validate.js";

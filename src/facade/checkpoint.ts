@@ -10,7 +10,7 @@ import { mkdir, open, rename, rm, stat, truncate } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { z } from "zod";
-import { issueLines } from "../config/validate.js";
+import { issueLines } from "../config/index.js";
 import { ApikitError, OutputError } from "../errors.js";
 import { toJson } from "../flatten/index.js";
 import { parseJson } from "../http/index.js";

@@ -3,7 +3,7 @@
 // keeps only records newer than what it sent, and stores the new mark only after its output is
 // complete, so a failed run is simply repeated.
 import { z } from "zod";
-import { issueLines } from "../config/validate.js";
+import { issueLines } from "../config/index.js";
 import { ConfigError, OutputError } from "../errors.js";
 import { getPath } from "../pagination/index.js";
 import { writeFileAtomic } from "../util/atomic-write.js";

@@ -2,7 +2,7 @@
 // and checked against their schema, so a damaged or foreign file stops with its path and field.
 import { readFile } from "node:fs/promises";
 import type { z } from "zod";
-import { parseIssues } from "../config/validate.js";
+import { parseIssues } from "../config/index.js";
 import type { ConfigIssue } from "../errors.js";
 
 /** Why a state file cannot be used; each caller words it (and picks the error class) for its file. */
