@@ -18,7 +18,7 @@ import {
   type SendResponse,
   send,
 } from "../http/index.js";
-import { AdaptiveLimiter } from "../http/limiter.js";
+import type { AdaptiveLimiter } from "../http/limiter.js";
 import { DryRunResult } from "./dry-run.js";
 import { type ApikitOptions, normalizeOptions } from "./options.js";
 import { buildUrl, type Params } from "./url.js";
@@ -38,27 +38,12 @@ export class ClientCore {
   readonly dispatcher: ApikitDispatcher;
   readonly redactor: Redactor;
   readonly observer: Observer;
-  readonly limiter: AdaptiveLimiter;
   readonly #baseHeaders: Record<string, string>;
 
   constructor(options: ApikitOptions) {
     this.config = redactWhenPrinted(normalizeOptions(options));
     this.logger = options.logger ?? defaultLogger();
-    const userHooks: Hooks = options.hooks ?? {};
-    this.limiter = new AdaptiveLimiter(this.config.concurrency);
-    // The budget listens to the transport too: a 429 or a rate-limit wait halves it.
-    const limiter = this.limiter;
-    const hooks: Hooks = {
-      ...userHooks,
-      onRetry(event) {
-        if (event.status === 429) limiter.throttle();
-        return userHooks.onRetry?.call(userHooks, event);
-      },
-      onRateLimit(event) {
-        limiter.throttle();
-        return userHooks.onRateLimit?.call(userHooks, event);
-      },
-    };
+    const hooks: Hooks = options.hooks ?? {};
     this.auth = createAuthStrategy(this.config.auth);
     this.observer = new Observer(this.logger, hooks);
     const { config } = this;
@@ -80,6 +65,7 @@ export class ClientCore {
       maxRedirects: config.maxRedirects,
       rateLimit: config.rateLimit,
       rateLimitThreshold: config.rateLimitThreshold,
+      concurrency: config.concurrency,
       logger: this.logger,
       hooks,
       redactor: this.redactor,
@@ -109,15 +95,10 @@ export class ClientCore {
     return { headers, body: jsonText(body) };
   }
 
-  /** One exchange inside the client's budget; the budget shrinks when the server's headroom runs low. */
+  /** One exchange (inside the client's budget, which the transport holds); an HTTP error reaches onError. */
   async send(request: SendRequest): Promise<SendResponse> {
     try {
-      const response = await this.limiter.run(() => send(this.dispatcher, this.redactor, request));
-      // Headroom nearly spent (≤ 10 % left): fewer requests in flight until it recovers.
-      const { limit, remaining } = this.dispatcher.rateLimitState.headroom;
-      if (limit !== undefined && remaining !== undefined && remaining <= limit * 0.1) this.limiter.throttle();
-      else this.limiter.healthy();
-      return response;
+      return await send(this.dispatcher, this.redactor, request);
     } catch (error) {
       if (error instanceof HttpError) {
         this.logger.debug(error.message);
@@ -135,6 +116,12 @@ export class ClientCore {
   /** Requests in flight a pull may have now: its own cap, within the client's adaptive budget. */
   concurrency(cap: number | undefined): number {
     return Math.min(cap ?? this.config.concurrency, this.limiter.limit);
+  }
+
+  /** The client's budget of requests in flight, held by its transport. */
+  get limiter(): AdaptiveLimiter {
+    // createDispatcher makes one whenever `concurrency` is given, and the client always gives it.
+    return this.dispatcher.limiter!;
   }
 
   /** The request as it would be sent (auth applied as the transport would), secrets redacted. */

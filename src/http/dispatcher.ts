@@ -1,6 +1,6 @@
 // createDispatcher(): the whole transport as one undici Dispatcher. Order, outermost first:
-// legacy-handler adapter → observe → closed guard → auth → retry → rate-limit gate → redirect →
-// pooled keep-alive Agent.
+// legacy-handler adapter → observe → concurrency budget → closed guard → auth → retry → rate-limit
+// gate → redirect → pooled keep-alive Agent.
 // The gate sits inside retry (not outside, as DESIGN.md first drew it) so every attempt, retries
 // included, passes it. Anything that dispatches through it (fetch, generated clients) gets it all.
 import { Agent, type Dispatcher, interceptors } from "undici";
@@ -16,10 +16,12 @@ import { parseConfig, type RateLimitConfig, RetryConfig, type RetryConfigInput }
 import { type Hooks, Observer } from "./events.js";
 import { authInterceptor } from "./interceptors/auth.js";
 import { closedInterceptor } from "./interceptors/closed.js";
+import { concurrencyInterceptor } from "./interceptors/concurrency.js";
 import { observeInterceptor } from "./interceptors/observe.js";
 import { rateLimitInterceptor } from "./interceptors/rate-limit.js";
 import { retryInterceptor } from "./interceptors/retry.js";
 import { legacyHandlerInterceptor } from "./legacy-handler.js";
+import { AdaptiveLimiter } from "./limiter.js";
 import { RateLimitState } from "./rate-limit-state.js";
 import { TokenBucket } from "./token-bucket.js";
 
@@ -42,6 +44,11 @@ export interface DispatcherOptions {
   /** Hold requests once the server reports this many or fewer remaining. Default 0. */
   rateLimitThreshold?: number;
   rateLimitState?: RateLimitState;
+  /**
+   * Requests in flight at once through this dispatcher, whoever sends them; adaptive below it (a 429
+   * or nearly spent headroom halves it, healthy answers grow it back). Default: no budget.
+   */
+  concurrency?: number | undefined;
   logger?: Logger;
   hooks?: Hooks;
   redactor?: Redactor;
@@ -52,6 +59,8 @@ export interface DispatcherOptions {
 export interface ApikitDispatcher extends Dispatcher {
   /** The server's rate-limit headroom as seen by this dispatcher. */
   readonly rateLimitState: RateLimitState;
+  /** The adaptive budget of requests in flight (with the `concurrency` option). */
+  readonly limiter: AdaptiveLimiter | undefined;
 }
 
 /** Request headers that always carry credentials, dropped when a redirect leaves the origin. */
@@ -78,7 +87,8 @@ export function createDispatcher(options: DispatcherOptions = {}): ApikitDispatc
   const timeout = options.timeoutMs ?? options.timeout ?? 30_000;
   const auth: AuthStrategy = options.auth ?? noCredentials;
   const logger = options.logger ?? silentLogger;
-  const observer = new Observer(logger, options.hooks);
+  const limiter = options.concurrency === undefined ? undefined : new AdaptiveLimiter(options.concurrency);
+  const observer = new Observer(logger, limiter ? throttledBy(limiter, options.hooks ?? {}) : options.hooks);
   const redactor =
     options.redactor ??
     createRedactor({
@@ -126,14 +136,31 @@ export function createDispatcher(options: DispatcherOptions = {}): ApikitDispatc
     retryInterceptor({ retry, observer, redactor, ...(options.random ? { random: options.random } : {}) }),
     authInterceptor(auth, origin),
     closedInterceptor(agent, redactor),
+    ...(limiter ? [concurrencyInterceptor(limiter, state)] : []),
     observeInterceptor(observer, redactor),
     legacyHandlerInterceptor(),
   );
   Object.defineProperty(composed, "rateLimitState", { value: state, enumerable: false });
+  Object.defineProperty(composed, "limiter", { value: limiter, enumerable: false });
   auth.bind?.({
     dispatcher: composed,
     addSecret: (secret) => redactor.addSecret(secret),
     redactUrl: (url) => redactor.redactUrl(url),
   });
   return composed as ApikitDispatcher;
+}
+
+/** The user's hooks, with the budget halved on each retried 429 and each rate-limit wait. */
+function throttledBy(limiter: AdaptiveLimiter, hooks: Hooks): Hooks {
+  return {
+    ...hooks,
+    onRetry(event) {
+      if (event.status === 429) limiter.throttle();
+      return hooks.onRetry?.call(hooks, event);
+    },
+    onRateLimit(event) {
+      limiter.throttle();
+      return hooks.onRateLimit?.call(hooks, event);
+    },
+  };
 }

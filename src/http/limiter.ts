@@ -1,5 +1,6 @@
-// The client-wide budget of requests in flight, shared by parallel pages, read-ahead and fetchMany,
-// so the API never sees more than `concurrency` requests of one client at once. Adaptive: a 429 or
+// The client-wide budget of requests in flight, held by the transport's concurrency interceptor, so
+// the API never sees more than `concurrency` requests of one client at once, whoever sends them
+// (parallel pages, read-ahead, fetchMany, fetch() with the client's dispatcher). Adaptive: a 429 or
 // a low rate-limit headroom halves it (down to 1); healthy responses grow it back one step at a time
 // (after 4 × limit of them in a row), never past the configured maximum.
 
@@ -24,27 +25,44 @@ export class AdaptiveLimiter {
     return this.#active;
   }
 
-  async acquire(): Promise<void> {
-    if (this.#active < this.#limit) {
-      this.#active += 1;
-      return;
-    }
-    await new Promise<void>((resolve) => this.#waiting.push(resolve));
+  /** A slot at once if one is free (true), or nothing (false). */
+  tryAcquire(): boolean {
+    if (this.#active >= this.#limit) return false;
+    this.#active += 1;
+    return true;
+  }
+
+  /**
+   * A slot when one frees up. `cancel()` gives up the wait, or the slot if it came meanwhile, so an
+   * aborted request never keeps one.
+   */
+  wait(): { granted: Promise<void>; cancel(): void } {
+    let granted = false;
+    let cancelled = false;
+    let grant!: () => void;
+    const promise = new Promise<void>((resolve) => {
+      grant = () => {
+        granted = true;
+        if (cancelled) this.release();
+        else resolve();
+      };
+    });
+    this.#waiting.push(grant);
+    return {
+      granted: promise,
+      cancel: () => {
+        if (cancelled) return;
+        cancelled = true;
+        const at = this.#waiting.indexOf(grant);
+        if (at >= 0) this.#waiting.splice(at, 1);
+        else if (granted) this.release();
+      },
+    };
   }
 
   release(): void {
     this.#active -= 1;
     this.#drain();
-  }
-
-  /** Runs `work` inside one slot of the budget. */
-  async run<T>(work: () => Promise<T>): Promise<T> {
-    await this.acquire();
-    try {
-      return await work();
-    } finally {
-      this.release();
-    }
   }
 
   /** The server pushed back (a 429, or headroom nearly spent): halve the budget. */

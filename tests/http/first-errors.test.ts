@@ -34,8 +34,9 @@ describe("a closed client", () => {
         retry: FAST_RETRY,
         hooks: { onRetry: (e) => void retries.push(e) },
       });
-      // The mistake: without `await`, the block ends (and closes the client) before the request runs.
-      return api.get("/x");
+      // The mistake: without `await`, the block ends (and closes the client) before the pull's
+      // requests go out. (A lone get() may already be on its way when the block ends.)
+      return api.fetchRecords("/x");
     }
     const error = (await pull().catch((e: unknown) => e)) as ClientClosedError;
     expect(error).toBeInstanceOf(ClientClosedError);

@@ -230,13 +230,17 @@ describe("AdaptiveLimiter", () => {
     const limiter = new AdaptiveLimiter(4);
     let running = 0;
     let most = 0;
-    const job = () =>
-      limiter.run(async () => {
+    const job = async () => {
+      if (!limiter.tryAcquire()) await limiter.wait().granted;
+      try {
         running += 1;
         most = Math.max(most, running);
         await sleep(5);
         running -= 1;
-      });
+      } finally {
+        limiter.release();
+      }
+    };
     await Promise.all(Array.from({ length: 12 }, job));
     expect(most).toBe(4);
     limiter.throttle();
@@ -253,5 +257,19 @@ describe("AdaptiveLimiter", () => {
     expect(limiter.limit).toBe(2);
     for (let i = 0; i < 100; i++) limiter.healthy();
     expect(limiter.limit).toBe(4);
+  });
+
+  it("a wait given up before or after its slot came leaves the budget as it was", async () => {
+    const limiter = new AdaptiveLimiter(1);
+    expect(limiter.tryAcquire()).toBe(true);
+    const early = limiter.wait();
+    early.cancel();
+    const late = limiter.wait();
+    limiter.release();
+    await late.granted;
+    expect(limiter.active).toBe(1);
+    late.cancel();
+    expect(limiter.active).toBe(0);
+    expect(limiter.tryAcquire()).toBe(true);
   });
 });
