@@ -9,7 +9,11 @@ export interface FlattenOptions {
   maxDepth?: number;
 }
 
-/** JSON.stringify that writes bigint values as their exact digits. */
+/**
+ * JSON.stringify that writes a bigint as a JSON number with all its digits: the one JSON writer for
+ * records, request bodies, cursors and hashes. Not as a string: an API sent "9007199254740993" gets
+ * a string where the caller's bigint meant an integer, and JSON numbers have no size limit.
+ */
 export function toJson(value: unknown): string {
   // A replacer slows JSON.stringify several times over, so it is only used when a bigint is present
   // (stringify throws on one): the common page pays nothing for exact big integers.

@@ -1,6 +1,7 @@
 // Cursor pagination: the next cursor comes from the body (nextCursorPath) or from the last record
 // (cursorFromLastRecord, Stripe's starting_after), and goes into the query or the JSON body.
 import { PaginationError } from "../errors.js";
+import { toJson } from "../flatten/index.js";
 import { toBoolean } from "./meta.js";
 import { getPath, setPath } from "./paths.js";
 import {
@@ -60,7 +61,8 @@ export class CursorPaginator implements Paginator {
     }
     // An empty page with a new cursor is followed: filtered listings and search APIs send empty pages
     // mid-listing. The repeat guard below and the loop's limit on empty pages in a row stop a loop.
-    const key = typeof cursor === "object" ? JSON.stringify(cursor) : String(cursor);
+    // toJson, not JSON.stringify: a cursor object parsed from the page may hold a bigint.
+    const key = typeof cursor === "object" ? toJson(cursor) : String(cursor);
     if (this.#seen.has(key)) {
       throw new PaginationError(
         `the cursor ${JSON.stringify(key).slice(0, 80)} came back a second time; stopping to avoid a loop`,

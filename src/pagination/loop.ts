@@ -1,6 +1,7 @@
 // The one page loop. Every way of reading a listing (stream, fetchRecords, DataFrames, files, GraphQL,
 // the CLI) consumes this generator; it asks the paginator for requests, counts, and enforces limits.
 import { PaginationError } from "../errors.js";
+import { toJson } from "../flatten/index.js";
 import type { Logger } from "../http/index.js";
 import { locateRecords, recordsAt } from "./meta.js";
 import type { PageRequest, PageResponse, Paginator } from "./types.js";
@@ -227,10 +228,7 @@ function arrayKeys(data: unknown): string[] {
 }
 
 function requestKey(request: PageRequest): string {
-  const body =
-    request.body === undefined
-      ? ""
-      : JSON.stringify(request.body, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
+  const body = request.body === undefined ? "" : toJson(request.body);
   return `${request.method} ${request.url.href} ${body}`;
 }
 

@@ -143,6 +143,16 @@ describe("CursorPaginator", () => {
     expect(() => p.next(response(rows(1), { next_cursor: "same" }), second)).toThrow(PaginationError);
   });
 
+  it("tells object cursors holding big integers apart, and catches one that repeats", () => {
+    const p = new CursorPaginator(config({ cursorIn: "body", cursorParam: "after" }));
+    const first = p.first({ method: "POST", url: new URL("https://api.test/q"), body: {} });
+    const page = (after: bigint) => response(rows(1), { next_cursor: { after } });
+    const second = p.next(page(9007199254740993n), first)!;
+    expect(second.body).toEqual({ after: { after: 9007199254740993n } });
+    const third = p.next(page(9007199254740995n), second)!;
+    expect(() => p.next(page(9007199254740993n), third)).toThrow(PaginationError);
+  });
+
   it("raises a PaginationError when hasMore is true but no cursor came", () => {
     const p = new CursorPaginator(config({ hasMorePath: "has_more" }));
     expect(() => p.next(response(rows(1), { has_more: true }), p.first(request()))).toThrow(/no cursor/);
