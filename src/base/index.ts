@@ -1,7 +1,7 @@
 // The shared contracts every folder may import (the logger, the redactor, the auth strategy, the
 // header shapes); base/ itself imports no other folder, so it can never close an import loop.
 export { type AuthRequest, type AuthStrategy, type AuthTransport, noCredentials } from "./auth-strategy.js";
-export { forEachHeader, type HeaderInput, headerEntries } from "./headers.js";
+export { firstHeaderValue, forEachHeader, type HeaderInput, headerEntries, headerValue } from "./headers.js";
 export { consoleLogger, defaultLogger, type Logger, silentLogger } from "./logger.js";
 export {
   createRedactor,

@@ -1,7 +1,7 @@
 // One HTTP exchange as the facade sees it: request → parsed JSON, or the typed error a status or a
 // malformed body means. The transport below has already retried whatever was worth retrying.
 import type { Dispatcher } from "undici";
-import type { Redactor } from "../base/index.js";
+import { firstHeaderValue, headerValue, type Redactor } from "../base/index.js";
 import { AuthError, HttpError, type HttpErrorContext, NotFoundError, RateLimitError } from "../errors.js";
 import { kContext, newContext } from "./context.js";
 import { parseJson } from "./json.js";
@@ -91,14 +91,9 @@ export async function send(
  */
 function bodyBytes(headers: ResponseHeaders, text: string): number {
   if (text.length === 0) return 0;
-  const declared = headerText(headers, "content-length");
+  const declared = firstHeaderValue(headers, "content-length");
   const bytes = declared === undefined ? Number.NaN : Number(declared);
   return Number.isSafeInteger(bytes) && bytes >= 0 ? bytes : Buffer.byteLength(text);
-}
-
-function headerText(headers: ResponseHeaders, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value.join(", ") : value;
 }
 
 function excerpt(body: string, redactor: Redactor): string {
@@ -119,10 +114,10 @@ function statusError(
 ): HttpError {
   const bodyExcerpt = excerpt(body, redactor);
   const requestId =
-    headerText(headers, "x-request-id") ??
-    headerText(headers, "request-id") ??
-    headerText(headers, "x-github-request-id") ??
-    headerText(headers, "x-amzn-requestid");
+    headerValue(headers, "x-request-id") ??
+    headerValue(headers, "request-id") ??
+    headerValue(headers, "x-github-request-id") ??
+    headerValue(headers, "x-amzn-requestid");
   const context: HttpErrorContext = {
     status,
     method,
@@ -141,7 +136,7 @@ function statusError(
   }
   if (status === 404) return new NotFoundError(`${where} returned 404 Not Found${said}`, context);
   if (status === 429) {
-    const afterMs = parseRetryAfter(headerText(headers, "retry-after"));
+    const afterMs = parseRetryAfter(firstHeaderValue(headers, "retry-after"));
     const wait = afterMs === undefined ? "" : ` (the server asked to wait ${Math.ceil(afterMs / 1000)} s)`;
     return new RateLimitError(`${where} was rate limited: 429 after ${tries}${wait}${said}`, {
       ...context,
@@ -165,7 +160,7 @@ function parseJsonBody(
   status: number,
   redactor: Redactor,
 ): unknown {
-  const contentType = headerText(headers, "content-type") ?? "";
+  const contentType = headerValue(headers, "content-type") ?? "";
   const looksJson = /json/i.test(contentType) || contentType === "";
   const notJson = (why: string) =>
     new HttpError(

@@ -1,6 +1,7 @@
 // inspect: one real request to a listing, read for what it says (where the records are, how it
 // pages, a schema sample, the rate-limit headroom) and turned into an InspectorResult. It takes the
 // client's transport as a small interface, so this folder does not depend on the facade.
+import { headerValue } from "../base/index.js";
 import type { PaginationConfig } from "../config/index.js";
 import { flattenRecord, SchemaBuilder } from "../flatten/index.js";
 import { RateLimitState, type Redactor, type SendRequest, type SendResponse } from "../http/index.js";
@@ -62,13 +63,12 @@ export async function inspectListing(
   const redactedUrl = client.redactor.redactUrl(url);
   const params: Record<string, string> = {};
   for (const [k, v] of new URL(redactedUrl).searchParams) if (!pagingParams.has(k)) params[k] = v;
-  const contentType = response.headers["content-type"];
   return new InspectorResult({
     url: redactedUrl,
     status: response.status,
     latencyMs: response.latencyMs,
     headers: client.redactor.redactHeaders(response.headers),
-    contentType: Array.isArray(contentType) ? contentType.join(", ") : contentType,
+    contentType: headerValue(response.headers, "content-type"),
     dataPath: location,
     recordCount: records.length,
     detectedPagination: detected,

@@ -1,8 +1,9 @@
 // Guesses the pagination strategy from a first response (like dlt's paginator detector). Used by the
 // `auto` strategy and by inspect; it returns the settings that make the chosen strategy work.
+import { headerValue } from "../base/index.js";
 import type { PaginationConfig } from "../config/index.js";
 import { findLink } from "../http/index.js";
-import { headerOf, toBoolean, toNumber } from "./meta.js";
+import { toBoolean, toNumber } from "./meta.js";
 import { getPath } from "./paths.js";
 import type { PageResponse } from "./types.js";
 
@@ -84,13 +85,13 @@ function looksLikeUrl(value: unknown): value is string {
 }
 
 export function detectPagination(response: PageResponse, requestUrl?: URL): DetectedPagination {
-  const link = headerOf(response, "link");
+  const link = headerValue(response.headers, "link");
   if (findLink(link, "next", requestUrl?.toString())) {
     return { strategy: "link", settings: {}, reason: 'a Link header with rel="next"' };
   }
   const { data } = response;
   if (data === null || typeof data !== "object" || Array.isArray(data)) {
-    if (headerOf(response, "x-total-count") !== undefined) {
+    if (headerValue(response.headers, "x-total-count") !== undefined) {
       return { strategy: "offset", settings: {}, reason: "an X-Total-Count header" };
     }
     return { strategy: "none", settings: {}, reason: "no pagination metadata in the response" };
@@ -149,7 +150,7 @@ export function detectPagination(response: PageResponse, requestUrl?: URL): Dete
     return { strategy: "page", settings: { totalPath }, reason: `${pagePath} and ${totalPath}` };
   }
   if (totalPath) return { strategy: "offset", settings: { totalPath }, reason: `a total at ${totalPath}` };
-  if (headerOf(response, "x-total-count") !== undefined) {
+  if (headerValue(response.headers, "x-total-count") !== undefined) {
     return { strategy: "offset", settings: {}, reason: "an X-Total-Count header" };
   }
   return { strategy: "none", settings: {}, reason: "no pagination metadata in the response" };

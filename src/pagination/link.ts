@@ -1,8 +1,8 @@
 // Next-URL pagination: the next page's full URL comes from the Link header (rel="next"), or from the
 // body at nextUrlPath (Salesforce nextRecordsUrl, OData @odata.nextLink, "next" fields).
+import { headerValue } from "../base/index.js";
 import { PaginationError } from "../errors.js";
 import { findLink } from "../http/index.js";
-import { headerOf } from "./meta.js";
 import { getPath } from "./paths.js";
 import type { PageRequest, PageResponse, Paginator, ResolvedPagination } from "./types.js";
 
@@ -38,7 +38,7 @@ export class LinkPaginator implements Paginator {
       const value = getPath(response.data, this.config.nextUrlPath);
       if (typeof value === "string" && value !== "") next = value;
     } else {
-      next = findLink(headerOf(response, "link"), "next", request.url.toString());
+      next = findLink(headerValue(response.headers, "link"), "next", request.url.toString());
     }
     if (next === undefined) return null;
     let url: URL;

@@ -1,5 +1,6 @@
 // Reading pagination metadata out of responses: numbers that may arrive as strings, totals from a
 // body path or X-Total-Count, and the records themselves.
+import { firstHeaderValue } from "../base/index.js";
 import { getPath } from "./paths.js";
 import type { PageResponse } from "./types.js";
 
@@ -14,18 +15,13 @@ export function toNumber(value: unknown): number | undefined {
   return undefined;
 }
 
-export function headerOf(response: Pick<PageResponse, "headers">, name: string): string | undefined {
-  const value = response.headers[name] ?? response.headers[name.toLowerCase()];
-  return Array.isArray(value) ? value.join(", ") : value;
-}
-
 /** The total number of records: from `totalPath` in the body, else the X-Total-Count header. */
 export function readTotal(response: PageResponse, totalPath: string | undefined): number | undefined {
   if (totalPath) {
     const fromBody = toNumber(getPath(response.data, totalPath));
     if (fromBody !== undefined) return fromBody;
   }
-  return toNumber(headerOf(response, "x-total-count"));
+  return toNumber(firstHeaderValue(response.headers, "x-total-count"));
 }
 
 /** true / "true" / 1 → true; false / "false" / 0 → false; anything else undefined. */

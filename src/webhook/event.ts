@@ -1,7 +1,8 @@
 // One accepted delivery as apikit keeps it: its id and type by the provider's conventions, the
 // headers worth keeping (never a signature or a credential) and the parsed payload.
 import { randomUUID } from "node:crypto";
-import { headerValue, type WebhookHeaders } from "./validator.js";
+import { firstHeaderValue } from "../base/index.js";
+import type { WebhookHeaders } from "./validator.js";
 
 export interface WebhookEvent {
   /** Stripe: the payload's `id`; GitHub: X-GitHub-Delivery; otherwise a generated UUID. */
@@ -27,7 +28,7 @@ export function keptHeaders(
 ): Record<string, string> {
   const kept: Record<string, string> = {};
   for (const name of Object.keys(headers).sort()) {
-    const value = headerValue(headers, name);
+    const value = firstHeaderValue(headers, name);
     if (value === undefined || signatureHeaders.includes(name) || SECRET_PARTS.test(name)) continue;
     if (KEPT_NAMES.has(name) || KEPT_PREFIXES.some((p) => name.startsWith(p))) kept[name] = value;
   }
@@ -49,9 +50,9 @@ export function buildEvent(
   const github = provider === "github";
   const id =
     (provider === "stripe" ? stringField(payload, "id") : undefined) ??
-    (github ? headerValue(headers, "x-github-delivery") : undefined) ??
+    (github ? firstHeaderValue(headers, "x-github-delivery") : undefined) ??
     randomUUID();
-  const type = (github ? headerValue(headers, "x-github-event") : stringField(payload, "type")) ?? null;
+  const type = (github ? firstHeaderValue(headers, "x-github-event") : stringField(payload, "type")) ?? null;
   return {
     id,
     provider,

@@ -1,6 +1,7 @@
 // Any provider that signs the raw body with an HMAC in one header: the header, an optional prefix
 // (e.g. "sha256="), the algorithm and the encoding of the digest are configurable.
 import { z } from "zod";
+import { firstHeaderValue } from "../base/index.js";
 import { parseConfig } from "../config/index.js";
 import { WebhookSignatureError } from "../errors.js";
 import { Printable } from "../util/printable.js";
@@ -8,7 +9,6 @@ import {
   decodeSignature,
   digestMatches,
   type HmacAlgorithm,
-  headerValue,
   hmacDigest,
   requireSecret,
   type SignatureEncoding,
@@ -62,7 +62,7 @@ export class GenericHmacValidator extends Printable implements WebhookValidator 
   }
 
   validate(body: Uint8Array, headers: WebhookHeaders): void {
-    const header = headerValue(headers, this.headerName);
+    const header = firstHeaderValue(headers, this.headerName);
     if (!header) throw new WebhookSignatureError(`missing ${this.headerName} header`);
     if (!header.startsWith(this.prefix)) {
       throw new WebhookSignatureError(`${this.headerName} does not start with "${this.prefix}"`);

@@ -1,10 +1,10 @@
 // GitHub's scheme: `X-Hub-Signature-256: sha256=<hex>`, HMAC-SHA256 of the raw body.
+import { firstHeaderValue } from "../base/index.js";
 import { WebhookSignatureError } from "../errors.js";
 import { Printable } from "../util/printable.js";
 import {
   decodeSignature,
   digestMatches,
-  headerValue,
   hmacDigest,
   requireSecret,
   type WebhookHeaders,
@@ -29,7 +29,7 @@ export class GitHubWebhookValidator extends Printable implements WebhookValidato
   }
 
   validate(body: Uint8Array, headers: WebhookHeaders): void {
-    const header = headerValue(headers, "x-hub-signature-256");
+    const header = firstHeaderValue(headers, "x-hub-signature-256");
     if (!header) throw new WebhookSignatureError("missing X-Hub-Signature-256 header");
     if (!header.startsWith(PREFIX))
       throw new WebhookSignatureError("X-Hub-Signature-256 is not sha256=<hex>");

@@ -1,11 +1,11 @@
 // Stripe's scheme: `Stripe-Signature: t=<unix seconds>,v1=<hex>[,v1=<hex>...]`, HMAC-SHA256 of
 // `${t}.` + raw body; a timestamp outside the tolerance is stale or replayed and is rejected.
+import { firstHeaderValue } from "../base/index.js";
 import { ConfigError, WebhookSignatureError } from "../errors.js";
 import { Printable } from "../util/printable.js";
 import {
   decodeSignature,
   digestMatches,
-  headerValue,
   hmacDigest,
   requireSecret,
   type WebhookHeaders,
@@ -40,7 +40,7 @@ export class StripeWebhookValidator extends Printable implements WebhookValidato
   }
 
   validate(body: Uint8Array, headers: WebhookHeaders, nowMs: number = Date.now()): void {
-    const header = headerValue(headers, "stripe-signature");
+    const header = firstHeaderValue(headers, "stripe-signature");
     if (!header) throw new WebhookSignatureError("missing Stripe-Signature header");
     let timestamp: string | undefined;
     const candidates: string[] = [];

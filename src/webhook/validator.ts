@@ -18,11 +18,6 @@ export interface WebhookValidator {
   validate(body: Uint8Array, headers: WebhookHeaders): void;
 }
 
-export function headerValue(headers: WebhookHeaders, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
 export function requireSecret(secret: unknown, who: string): string {
   if (typeof secret !== "string" || secret.length === 0) {
     throw new ConfigError(`${who} needs a non-empty secret`, [

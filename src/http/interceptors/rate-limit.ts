@@ -1,7 +1,7 @@
 // The rate-limit gate: learns the server's headroom from every response and holds requests while it
 // is spent (until the reset), and enforces the optional client-side requests-per-second limit.
 import type { Dispatcher } from "undici";
-import type { Redactor } from "../../base/index.js";
+import { firstHeaderValue, type Redactor } from "../../base/index.js";
 import { RateLimitError } from "../../errors.js";
 import { urlOf } from "../context.js";
 import type { Observer } from "../events.js";
@@ -31,10 +31,9 @@ export function rateLimitInterceptor(
   return (dispatch) => (opts, handler) => {
     const learning = forward(handler, {
       onResponseStart: (c, status, headers, message) => {
-        state.ingest(headers as Record<string, string | string[] | undefined>);
+        state.ingest(headers);
         if (maxRetryAfterMs !== undefined && (status === 429 || status === 503)) {
-          const raw = headers["retry-after"];
-          const afterMs = parseRetryAfter(Array.isArray(raw) ? raw[0] : raw);
+          const afterMs = parseRetryAfter(firstHeaderValue(headers, "retry-after"));
           if (afterMs !== undefined && afterMs > maxRetryAfterMs) {
             refusal.untilMs = Math.max(refusal.untilMs, Date.now() + afterMs);
             refusal.status = status;

@@ -2,7 +2,7 @@
 // retry-policy.ts; this file only runs the attempts, waits (cancellably) and hands on the final outcome.
 import type { Dispatcher } from "undici";
 import type { IncomingHttpHeaders } from "undici/types/header.js";
-import type { Redactor } from "../../base/index.js";
+import { firstHeaderValue, type Redactor } from "../../base/index.js";
 import type { RetryConfig } from "../../config/index.js";
 import { contextOf, type RequestContext, urlOf } from "../context.js";
 import type { Observer } from "../events.js";
@@ -185,8 +185,7 @@ class RetryingRequest implements Dispatcher.DispatchHandler {
     if (this.#attempt > retry.maxRetries) return undefined;
     let waitMs: number | undefined;
     if (headers && (status === 429 || status === 503)) {
-      const raw = headers["retry-after"];
-      const afterMs = parseRetryAfter(Array.isArray(raw) ? raw[0] : raw);
+      const afterMs = parseRetryAfter(firstHeaderValue(headers, "retry-after"));
       if (afterMs !== undefined) {
         // Waiting less than the server asked only earns another 429; too long a wait is a failure.
         if (afterMs > retry.maxRetryAfterMs) return undefined;
