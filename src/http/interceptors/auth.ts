@@ -8,11 +8,7 @@ import type { AuthRequest, AuthStrategy } from "../../base/index.js";
 import { contextOf, urlOf } from "../context.js";
 import { normalizeRequestHeaders } from "../request-headers.js";
 import { forward } from "./forward.js";
-import { ProxyController } from "./proxy-controller.js";
-
-function isReplayable(body: Dispatcher.DispatchOptions["body"]): boolean {
-  return body == null || typeof body === "string" || body instanceof Uint8Array;
-}
+import { ResentRequest } from "./resent-request.js";
 
 export function authInterceptor(
   strategy: AuthStrategy,
@@ -22,29 +18,25 @@ export function authInterceptor(
   return (dispatch) => (opts, handler) => {
     if (contextOf(opts)?.skipAuth) return dispatch(opts, handler);
     if (new URL(urlOf(opts)).origin !== origin) return dispatch(opts, handler);
-    const renewable = strategy.refresh !== undefined && isReplayable(opts.body);
-    new AuthorizedRequest(dispatch, opts, handler, strategy, renewable).start();
+    new AuthorizedRequest(dispatch, opts, handler, strategy).start();
     return true;
   };
 }
 
-class AuthorizedRequest {
-  readonly #proxy = new ProxyController();
+class AuthorizedRequest extends ResentRequest {
   #attempt = 0;
-  #settled = false;
 
   constructor(
-    private readonly dispatch: Dispatcher.Dispatch,
-    private readonly opts: Dispatcher.DispatchOptions,
-    private readonly handler: Dispatcher.DispatchHandler,
+    dispatch: Dispatcher.Dispatch,
+    opts: Dispatcher.DispatchOptions,
+    handler: Dispatcher.DispatchHandler,
     private readonly strategy: AuthStrategy,
-    private readonly renewable: boolean,
-  ) {}
+  ) {
+    super(dispatch, opts, handler);
+  }
 
-  start(): void {
-    this.#proxy.onAbort((reason) => this.#fail(reason));
-    this.handler.onRequestStart?.(this.#proxy, {});
-    if (!this.#proxy.aborted) void this.#send();
+  protected begin(): void {
+    void this.#send();
   }
 
   async #send(): Promise<void> {
@@ -57,37 +49,38 @@ class AuthorizedRequest {
     try {
       await this.strategy.authorize(request);
     } catch (error) {
-      this.#fail(error instanceof Error ? error : new Error(String(error)));
+      this.#fail(error);
       return;
     }
-    if (this.#settled || this.#proxy.aborted) return;
+    if (this.settled || this.proxy.aborted) return;
     const opts: Dispatcher.DispatchOptions = {
       ...this.opts,
       origin: request.url.origin,
       path: `${request.url.pathname}${request.url.search}`,
       headers: request.headers,
     };
-    const canRenew = this.renewable && this.#attempt === 1;
+    // A strategy that can renew its credential gets one more attempt, if the body can be sent again.
+    const canRenew = this.strategy.refresh !== undefined && this.replayable && this.#attempt === 1;
     let renewing = false;
     const attempt = forward(this.handler, {
-      onRequestStart: (controller) => this.#proxy.attach(controller),
+      onRequestStart: (controller) => this.proxy.attach(controller),
       onResponseStart: (_c, status: number, headers: IncomingHttpHeaders, message?: string) => {
         if (status === 401 && canRenew) renewing = true;
-        else this.handler.onResponseStart?.(this.#proxy, status, headers, message);
+        else this.handler.onResponseStart?.(this.proxy, status, headers, message);
       },
       onResponseData: (_c, chunk: Buffer) => {
-        if (!renewing) this.handler.onResponseData?.(this.#proxy, chunk);
+        if (!renewing) this.handler.onResponseData?.(this.proxy, chunk);
       },
       onResponseEnd: (_c, trailers: IncomingHttpHeaders) => {
         if (!renewing) {
-          this.#settled = true;
-          this.handler.onResponseEnd?.(this.#proxy, trailers);
+          this.settled = true;
+          this.handler.onResponseEnd?.(this.proxy, trailers);
           return;
         }
-        this.#proxy.detach();
+        this.proxy.detach();
         this.strategy.refresh!(request).then(
           () => this.#send(),
-          (error: unknown) => this.#fail(error instanceof Error ? error : new Error(String(error))),
+          (error: unknown) => this.#fail(error),
         );
       },
       onResponseError: (_c, error: Error) => this.#fail(error),
@@ -95,13 +88,11 @@ class AuthorizedRequest {
     try {
       this.dispatch(opts, attempt);
     } catch (error) {
-      this.#fail(error instanceof Error ? error : new Error(String(error)));
+      this.#fail(error);
     }
   }
 
-  #fail(error: Error): void {
-    if (this.#settled) return;
-    this.#settled = true;
-    this.handler.onResponseError?.(this.#proxy, error);
+  #fail(error: unknown): void {
+    this.finishWithError(error instanceof Error ? error : new Error(String(error)));
   }
 }

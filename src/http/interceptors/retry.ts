@@ -9,7 +9,7 @@ import type { Observer } from "../events.js";
 import { hasRequestHeader } from "../request-headers.js";
 import { parseRetryAfter } from "../retry-after.js";
 import { backoffDelay, decideRetry, toTransportError } from "../retry-policy.js";
-import { ProxyController } from "./proxy-controller.js";
+import { ResentRequest } from "./resent-request.js";
 
 export interface RetryInterceptorOptions {
   retry: RetryConfig;
@@ -21,10 +21,6 @@ export interface RetryInterceptorOptions {
 /** Drained bodies of retried responses larger than this are cut off instead of read. */
 const MAX_DRAIN_BYTES = 256 * 1024;
 
-function isReplayable(body: Dispatcher.DispatchOptions["body"]): boolean {
-  return body == null || typeof body === "string" || body instanceof Uint8Array;
-}
-
 export function retryInterceptor(options: RetryInterceptorOptions): Dispatcher.DispatcherComposeInterceptor {
   return (dispatch) => (opts, handler) => {
     new RetryingRequest(dispatch, opts, handler, options).start();
@@ -32,12 +28,10 @@ export function retryInterceptor(options: RetryInterceptorOptions): Dispatcher.D
   };
 }
 
-class RetryingRequest implements Dispatcher.DispatchHandler {
-  readonly #proxy = new ProxyController();
+class RetryingRequest extends ResentRequest implements Dispatcher.DispatchHandler {
   readonly #context: RequestContext | undefined;
   readonly #method: string;
   readonly #idempotencyKey: boolean;
-  readonly #replayable: boolean;
   #attempt = 0;
   #waitedMs = 0;
   #timer: NodeJS.Timeout | undefined;
@@ -48,24 +42,20 @@ class RetryingRequest implements Dispatcher.DispatchHandler {
   #held: { status: number; headers: IncomingHttpHeaders; message: string | undefined } | undefined;
   #chunks: Buffer[] = [];
   #streaming = false;
-  #done = false;
 
   constructor(
-    private readonly dispatch: Dispatcher.Dispatch,
-    private readonly opts: Dispatcher.DispatchOptions,
-    private readonly handler: Dispatcher.DispatchHandler,
+    dispatch: Dispatcher.Dispatch,
+    opts: Dispatcher.DispatchOptions,
+    handler: Dispatcher.DispatchHandler,
     private readonly options: RetryInterceptorOptions,
   ) {
+    super(dispatch, opts, handler);
     this.#context = contextOf(opts);
     this.#method = (opts.method ?? "GET").toUpperCase();
     this.#idempotencyKey = hasRequestHeader(opts.headers, "idempotency-key");
-    this.#replayable = isReplayable(opts.body);
   }
 
-  start(): void {
-    this.#proxy.onAbort((reason) => this.#abortWhileWaiting(reason));
-    this.handler.onRequestStart?.(this.#proxy, {});
-    if (this.#proxy.aborted) return;
+  protected begin(): void {
     this.#dispatchAttempt();
   }
 
@@ -83,7 +73,7 @@ class RetryingRequest implements Dispatcher.DispatchHandler {
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
-    this.#proxy.attach(controller);
+    this.proxy.attach(controller);
   }
 
   onResponseStart(
@@ -97,7 +87,7 @@ class RetryingRequest implements Dispatcher.DispatchHandler {
       method: this.#method,
       status,
       idempotencyKey: this.#idempotencyKey,
-      replayable: this.#replayable,
+      replayable: this.replayable,
       statusCodes: this.options.retry.statusCodes,
     });
     if (decision.retry) {
@@ -112,7 +102,7 @@ class RetryingRequest implements Dispatcher.DispatchHandler {
       return;
     }
     this.#streaming = true;
-    this.handler.onResponseStart?.(this.#proxy, status, headers, message);
+    this.handler.onResponseStart?.(this.proxy, status, headers, message);
     void controller;
   }
 
@@ -127,7 +117,7 @@ class RetryingRequest implements Dispatcher.DispatchHandler {
       this.#chunks.push(chunk);
       return;
     }
-    this.handler.onResponseData?.(this.#proxy, chunk);
+    this.handler.onResponseData?.(this.proxy, chunk);
   }
 
   onResponseEnd(_controller: Dispatcher.DispatchController, trailers: IncomingHttpHeaders): void {
@@ -135,23 +125,23 @@ class RetryingRequest implements Dispatcher.DispatchHandler {
       this.#scheduleRetry(this.#pendingRetry);
       return;
     }
-    this.#done = true;
-    this.#proxy.detach();
+    this.settled = true;
+    this.proxy.detach();
     const held = this.#held;
     if (held) {
-      this.handler.onResponseStart?.(this.#proxy, held.status, held.headers, held.message);
+      this.handler.onResponseStart?.(this.proxy, held.status, held.headers, held.message);
       // The held chunks go on as they came: joining them here would copy every page once more.
       const chunks = this.#chunks;
       this.#chunks = [];
-      for (const chunk of chunks) this.handler.onResponseData?.(this.#proxy, chunk);
+      for (const chunk of chunks) this.handler.onResponseData?.(this.proxy, chunk);
     }
-    this.handler.onResponseEnd?.(this.#proxy, trailers);
+    this.handler.onResponseEnd?.(this.proxy, trailers);
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
-    if (this.#done) return;
-    if (this.#proxy.aborted) {
-      this.#finishWithError(error);
+    if (this.settled) return;
+    if (this.proxy.aborted) {
+      this.finishWithError(error);
       return;
     }
     if (this.#pendingRetry) {
@@ -164,7 +154,7 @@ class RetryingRequest implements Dispatcher.DispatchHandler {
         method: this.#method,
         error,
         idempotencyKey: this.#idempotencyKey,
-        replayable: this.#replayable,
+        replayable: this.replayable,
         statusCodes: this.options.retry.statusCodes,
       });
       if (decision.retry) {
@@ -199,7 +189,7 @@ class RetryingRequest implements Dispatcher.DispatchHandler {
   }
 
   #scheduleRetry(plan: { waitMs: number; reason: string; status: number }): void {
-    this.#proxy.detach();
+    this.proxy.detach();
     this.#pendingRetry = undefined;
     this.#waitedMs += plan.waitMs;
     if (this.#context) this.#context.waitedMs += plan.waitMs;
@@ -214,34 +204,28 @@ class RetryingRequest implements Dispatcher.DispatchHandler {
     });
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
-      if (!this.#proxy.aborted) this.#dispatchAttempt();
+      if (!this.proxy.aborted) this.#dispatchAttempt();
     }, plan.waitMs);
   }
 
-  #abortWhileWaiting(reason: Error): void {
+  /** An abort during the wait before a retry cancels the retry. */
+  protected override abortedBetweenAttempts(reason: Error): void {
     if (this.#timer) {
       clearTimeout(this.#timer);
       this.#timer = undefined;
     }
-    this.#finishWithError(reason);
+    this.finishWithError(reason);
   }
 
   #fail(error: unknown): void {
     const typed =
-      this.#proxy.aborted || (error as { name?: string })?.name === "AbortError"
+      this.proxy.aborted || (error as { name?: string })?.name === "AbortError"
         ? error
         : toTransportError(error, {
             method: this.#method,
             url: this.options.redactor.redactUrl(urlOf(this.opts)),
             attempts: this.#attempt,
           });
-    this.#finishWithError(typed instanceof Error ? typed : new Error(String(typed)));
-  }
-
-  #finishWithError(error: Error): void {
-    if (this.#done) return;
-    this.#done = true;
-    this.#proxy.detach();
-    this.handler.onResponseError?.(this.#proxy, error);
+    this.finishWithError(typed instanceof Error ? typed : new Error(String(typed)));
   }
 }
