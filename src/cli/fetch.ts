@@ -32,6 +32,7 @@ interface FetchFlags extends TargetFlags, ListingFlags {
   sinceInitial?: string;
   state?: string;
   lookback?: number;
+  lookbackMs?: number;
 }
 
 export function registerFetch(program: Command): void {
@@ -64,8 +65,13 @@ export function registerFetch(program: Command): void {
     .option("--since-initial <value>", "incremental: the value for the very first run")
     .option("--state <file>", "incremental: where the last value is kept between runs")
     .option(
+      "--lookback-ms <ms>",
+      "incremental: re-read this many ms before the last timestamp",
+      positiveInt("--lookback-ms"),
+    )
+    .option(
       "--lookback <n>",
-      "incremental: re-read this window before the last value (seconds, or units)",
+      "incremental: re-read this many units before the last number (seconds before a timestamp: deprecated, use --lookback-ms)",
       positiveInt("--lookback"),
     )
     .option("--paginate", "follow pages (auto-detected unless --strategy is given)")
@@ -110,6 +116,7 @@ function incrementalFrom(flags: FetchFlags): FetchOptions["incremental"] {
     stateFile: flags.state,
     ...(flags.sinceInitial !== undefined ? { initialValue: flags.sinceInitial } : {}),
     ...(flags.lookback !== undefined ? { lookback: flags.lookback } : {}),
+    ...(flags.lookbackMs !== undefined ? { lookbackMs: flags.lookbackMs } : {}),
   };
 }
 

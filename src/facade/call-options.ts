@@ -63,12 +63,26 @@ export const RecordOptionsSchema = z.strictObject({
 });
 
 export const IncrementalOptionsSchema = z.strictObject({
+  /** Dot path of the field that grows with each change, e.g. "updated_at" or "id". */
   cursorField: z.string().min(1),
+  /** Query parameter that carries the high-water mark, e.g. "since". */
   param: z.string().min(1),
+  /** The mark for the very first run (without it, the first run sends nothing and keeps everything). */
   initialValue: z.union([z.string(), z.number()]).optional(),
+  /** Where the mark is kept between runs (JSON). */
   stateFile: z.string().min(1),
+  /**
+   * A timestamp mark: re-read this many ms before it, for late-arriving changes. Records in the
+   * window come again (at-least-once).
+   */
+  lookbackMs: z.number().min(0).optional(),
+  /**
+   * A numeric mark (an id, a version): re-read this many units before it. For a timestamp mark it is
+   * read as seconds, the old meaning: deprecated there, use lookbackMs.
+   */
   lookback: z.number().min(0).optional(),
 });
+export type IncrementalOptions = z.input<typeof IncrementalOptionsSchema>;
 
 export const FetchOptionsSchema = PaginationConfig.partial()
   .extend(CallOptions.shape)

@@ -5,6 +5,7 @@ import { type AuthStrategy, createAuthStrategy } from "../auth/index.js";
 import { type ApiConfig, redactWhenPrinted } from "../config/index.js";
 import { ApikitError, HttpError } from "../errors.js";
 import {
+  type AdaptiveLimiter,
   type ApikitDispatcher,
   createDispatcher,
   createRedactor,
@@ -18,7 +19,6 @@ import {
   type SendResponse,
   send,
 } from "../http/index.js";
-import type { AdaptiveLimiter } from "../http/limiter.js";
 import { DryRunResult } from "./dry-run.js";
 import { type ApikitOptions, normalizeOptions } from "./options.js";
 import { buildUrl, type Params } from "./url.js";

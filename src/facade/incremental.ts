@@ -7,23 +7,10 @@ import { issueLines } from "../config/index.js";
 import { ConfigError, OutputError } from "../errors.js";
 import { getPath } from "../pagination/index.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
+import type { IncrementalOptions } from "./call-options.js";
 import { readStateFile } from "./state-file.js";
 
-export interface IncrementalOptions {
-  /** Dot path of the field that grows with each change, e.g. "updated_at" or "id". */
-  cursorField: string;
-  /** Query parameter that carries the high-water mark, e.g. "since". */
-  param: string;
-  /** The mark for the very first run (without it, the first run sends nothing and keeps everything). */
-  initialValue?: string | number;
-  /** Where the mark is kept between runs (JSON). */
-  stateFile: string;
-  /**
-   * Re-read a window before the mark, for late-arriving changes: seconds for timestamps, units for
-   * numbers. Records in the window come again (at-least-once).
-   */
-  lookback?: number;
-}
+export type { IncrementalOptions };
 
 type Mark = string | number;
 
@@ -62,7 +49,7 @@ export class IncrementalState {
     previous: Mark | undefined,
   ) {
     const base = previous ?? options.initialValue;
-    this.since = base === undefined ? undefined : minus(base, options.lookback ?? 0);
+    this.since = base === undefined ? undefined : minus(base, options);
     this.#max = previous;
   }
 
@@ -131,9 +118,26 @@ export function compare(a: Mark, b: Mark): number {
   return sa < sb ? -1 : sa > sb ? 1 : 0;
 }
 
-function minus(value: Mark, lookback: number): Mark {
-  if (lookback <= 0) return value;
-  if (typeof value === "number") return value - lookback;
+/** The mark moved back by the lookback window: units for a number, ms (lookbackMs) for a timestamp. */
+function minus(value: Mark, options: IncrementalOptions): Mark {
+  const { lookback, lookbackMs } = options;
+  if (lookback !== undefined && lookbackMs !== undefined) {
+    throw new ConfigError(
+      "incremental: give lookbackMs (a timestamp mark) or lookback (a numeric one), not both",
+      [{ path: "incremental.lookback", message: "not with lookbackMs" }],
+    );
+  }
+  if (typeof value === "number") {
+    if (lookbackMs !== undefined) {
+      throw new ConfigError(
+        `incremental.lookbackMs is a duration for a timestamp mark, but the mark of "${options.cursorField}" is the number ${value}; re-read a number of units with lookback`,
+        [{ path: "incremental.lookbackMs", message: "only for timestamp marks" }],
+      );
+    }
+    return value - (lookback ?? 0);
+  }
+  const windowMs = lookbackMs ?? (lookback ?? 0) * 1000;
   const time = asTime(value);
-  return time === undefined || Number.isNaN(time) ? value : new Date(time - lookback * 1000).toISOString();
+  if (windowMs <= 0 || time === undefined || Number.isNaN(time)) return value;
+  return new Date(time - windowMs).toISOString();
 }

@@ -90,6 +90,41 @@ describe("incremental pulls", () => {
     expect(records.map((r) => r.id)).toEqual([4, 5]);
   });
 
+  it("lookbackMs is the window before a timestamp mark in ms; lookback counts units before a numeric one", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "apikit-incremental-"));
+    const stateFile = join(dir, "state.json");
+    await writeFile(
+      stateFile,
+      JSON.stringify({ cursorField: "updated_at", value: stamp(40), updatedAt: stamp(0) }),
+    );
+    const byTime = await IncrementalState.load({
+      cursorField: "updated_at",
+      param: "since",
+      stateFile,
+      lookbackMs: 15 * 60_000,
+    });
+    expect(byTime.since).toBe(stamp(25));
+    const numbers = {
+      cursorField: "id",
+      param: "after",
+      stateFile: join(dir, "ids.json"),
+      initialValue: 500,
+    };
+    expect((await IncrementalState.load({ ...numbers, lookback: 20 })).since).toBe(480);
+    await expect(IncrementalState.load({ ...numbers, lookbackMs: 20 })).rejects.toThrow(
+      /lookbackMs is a duration for a timestamp mark.*the number 500/,
+    );
+    await expect(
+      IncrementalState.load({
+        cursorField: "updated_at",
+        param: "since",
+        stateFile,
+        lookback: 1,
+        lookbackMs: 1,
+      }),
+    ).rejects.toThrow(ConfigError);
+  });
+
   it("a failed run leaves the mark where it was", async () => {
     const rows: Row[] = Array.from({ length: 30 }, (_, i) => ({
       id: i + 1,
