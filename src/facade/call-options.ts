@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { configError, PaginationConfig } from "../config/index.js";
 import type { Paginator } from "../pagination/index.js";
-import type { InvalidRecord, RecordOptions } from "./record-ops.js";
+import type { InvalidRecord } from "./record-ops.js";
 
 const ParamValue = z.union([z.string(), z.number(), z.boolean(), z.bigint(), z.null(), z.undefined()]);
 const Params = z.record(z.string(), z.union([ParamValue, z.array(ParamValue).readonly()]));
@@ -54,13 +54,29 @@ export const InspectOptionsSchema = CallOptions.extend({
 export type InspectOptions = z.input<typeof InspectOptionsSchema>;
 
 export const RecordOptionsSchema = z.strictObject({
+  /** Dot paths to keep; nested paths keep their nesting ("owner.login" → { owner: { login } }). */
   select: z.array(z.string()).optional(),
+  /** Dot paths to drop. */
   exclude: z.array(z.string()).optional(),
+  /** Old name → new name (dot paths allowed on both sides). */
   rename: z.record(z.string(), z.string()).optional(),
+  /** Last step; return undefined to drop the record. */
   transform: RecordFunction.optional(),
+  /**
+   * Validates every record as the API sent it, before the steps above (they shape what the schema
+   * gave back: its defaults, coercions and key stripping apply; `z.looseObject` keeps other keys).
+   */
   schema: RecordSchema.optional(),
+  /** A record that fails the schema: raise (default) RecordValidationError, skip it (warned once per pull), or collect it. */
   onInvalid: z.enum(["raise", "skip", "collect"]).optional(),
 });
+
+export type OnInvalid = NonNullable<z.infer<typeof RecordOptionsSchema>["onInvalid"]>;
+
+/** The record steps of a call; `schema` types the records as `T`. */
+export type RecordOptions<T = unknown> = Omit<z.input<typeof RecordOptionsSchema>, "schema"> & {
+  schema?: z.ZodType<T> | undefined;
+};
 
 export const IncrementalOptionsSchema = z.strictObject({
   /** Dot path of the field that grows with each change, e.g. "updated_at" or "id". */

@@ -1,29 +1,11 @@
 // Per-record operations of the fetch methods: validation of the record as the API sent it (a user's
 // zod schema), then select, exclude, rename and transform on what the schema gave back. Compiled once
 // per call into one function applied to each record.
-import type { z } from "zod";
 import { type RecordIssue, RecordValidationError } from "../errors.js";
 import { getPath, type PathSegment, parsePath, setPath } from "../pagination/index.js";
+import type { OnInvalid, RecordOptions } from "./call-options.js";
 
-export type OnInvalid = "raise" | "skip" | "collect";
-
-export interface RecordOptions<T = unknown> {
-  /** Dot paths to keep; nested paths keep their nesting ("owner.login" → { owner: { login } }). */
-  select?: string[] | undefined;
-  /** Dot paths to drop. */
-  exclude?: string[] | undefined;
-  /** Old name → new name (dot paths allowed on both sides). */
-  rename?: Record<string, string> | undefined;
-  /** Last step; return undefined to drop the record. */
-  transform?: ((record: Record<string, unknown>) => unknown) | undefined;
-  /**
-   * Validates every record as the API sent it, before the steps above (they shape what the schema
-   * gave back: its defaults, coercions and key stripping apply; `z.looseObject` keeps other keys).
-   */
-  schema?: z.ZodType<T> | undefined;
-  /** A record that fails the schema: raise (default) RecordValidationError, skip it (warned once per pull), or collect it. */
-  onInvalid?: OnInvalid | undefined;
-}
+export type { OnInvalid, RecordOptions };
 
 export interface InvalidRecord {
   /** Its position among the records of the pull (0-based). */
