@@ -16,8 +16,6 @@ export interface RelayOptions {
 export class RelayPaginator implements Paginator {
   readonly strategy = "relay";
   readonly #seen = new Set<string>();
-  #pages = 0;
-  #items = 0;
 
   constructor(private readonly options: RelayOptions) {}
 
@@ -27,14 +25,7 @@ export class RelayPaginator implements Paginator {
     return { ...request, body: withVariable(request.body, pageSizeVariable, pageSize) };
   }
 
-  resume(_request: PageRequest, counts: { pages: number; records: number }): void {
-    this.#pages = counts.pages;
-    this.#items = counts.records;
-  }
-
   next(response: PageResponse, request: PageRequest): PageRequest | null {
-    this.#pages += 1;
-    this.#items += response.records.length;
     const connection = connectionOf(response.data, this.options.connectionPath);
     const pageInfo = getPath(connection, "pageInfo") as
       | { hasNextPage?: unknown; endCursor?: unknown }
@@ -42,18 +33,11 @@ export class RelayPaginator implements Paginator {
     if (pageInfo?.hasNextPage !== true) return null;
     const cursor = pageInfo.endCursor;
     if (typeof cursor !== "string" || cursor === "") {
-      throw new PaginationError("pageInfo.hasNextPage is true but endCursor is empty", {
-        pages: this.#pages,
-        recordsFetched: this.#items,
-      });
+      throw new PaginationError("pageInfo.hasNextPage is true but endCursor is empty");
     }
     if (this.#seen.has(cursor)) {
       throw new PaginationError(
         `the endCursor ${JSON.stringify(cursor.slice(0, 80))} came back a second time; stopping to avoid a loop`,
-        {
-          pages: this.#pages,
-          recordsFetched: this.#items,
-        },
       );
     }
     this.#seen.add(cursor);

@@ -15,8 +15,8 @@ import {
 export class CursorPaginator implements Paginator {
   readonly strategy = "cursor";
   readonly #seen = new Set<string>();
+  /** Records received: what maxItems still allows on the next page (state, set again only by resume()). */
   #items = 0;
-  #pages = 0;
 
   constructor(private readonly config: ResolvedPagination) {}
 
@@ -26,13 +26,11 @@ export class CursorPaginator implements Paginator {
 
   resume(_request: PageRequest, counts: { pages: number; records: number }): void {
     this.#items = counts.records;
-    this.#pages = counts.pages;
   }
 
   next(response: PageResponse, request: PageRequest): PageRequest | null {
     const { config } = this;
     this.#items += response.records.length;
-    this.#pages += 1;
     const hasMore = config.hasMorePath ? toBoolean(getPath(response.data, config.hasMorePath)) : undefined;
     if (hasMore === false) return null;
 
@@ -43,7 +41,6 @@ export class CursorPaginator implements Paginator {
         if (hasMore !== true) return null;
         throw new PaginationError(
           `${config.hasMorePath} says there are more pages, but the page is empty and the cursor comes from its last record (${config.cursorFromLastRecord})`,
-          { pages: this.#pages, recordsFetched: this.#items },
         );
       }
       cursor = getPath(last, config.cursorFromLastRecord);
@@ -54,7 +51,6 @@ export class CursorPaginator implements Paginator {
       if (hasMore === true) {
         throw new PaginationError(
           `${config.hasMorePath} says there are more pages, but no cursor was found at ${config.cursorFromLastRecord ?? config.nextCursorPath}`,
-          { pages: this.#pages, recordsFetched: this.#items },
         );
       }
       return null;
@@ -66,10 +62,6 @@ export class CursorPaginator implements Paginator {
     if (this.#seen.has(key)) {
       throw new PaginationError(
         `the cursor ${JSON.stringify(key).slice(0, 80)} came back a second time; stopping to avoid a loop`,
-        {
-          pages: this.#pages,
-          recordsFetched: this.#items,
-        },
       );
     }
     this.#seen.add(key);

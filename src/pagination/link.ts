@@ -9,8 +9,6 @@ import type { PageRequest, PageResponse, Paginator, ResolvedPagination } from ".
 export class LinkPaginator implements Paginator {
   readonly strategy = "link";
   readonly #seen = new Set<string>();
-  #pages = 0;
-  #items = 0;
 
   constructor(private readonly config: ResolvedPagination) {}
 
@@ -24,15 +22,11 @@ export class LinkPaginator implements Paginator {
     return request;
   }
 
-  resume(request: PageRequest, counts: { pages: number; records: number }): void {
+  resume(request: PageRequest): void {
     this.#seen.add(request.url.toString());
-    this.#pages = counts.pages;
-    this.#items = counts.records;
   }
 
   next(response: PageResponse, request: PageRequest): PageRequest | null {
-    this.#pages += 1;
-    this.#items += response.records.length;
     let next: string | undefined;
     if (this.config.nextUrlPath) {
       const value = getPath(response.data, this.config.nextUrlPath);
@@ -45,20 +39,11 @@ export class LinkPaginator implements Paginator {
     try {
       url = new URL(next, request.url);
     } catch {
-      throw new PaginationError(
-        `the next-page URL ${JSON.stringify(next.slice(0, 120))} is not a valid URL`,
-        {
-          pages: this.#pages,
-          recordsFetched: this.#items,
-        },
-      );
+      throw new PaginationError(`the next-page URL ${JSON.stringify(next.slice(0, 120))} is not a valid URL`);
     }
     const key = url.toString();
     if (this.#seen.has(key)) {
-      throw new PaginationError("the next-page URL came back a second time; stopping to avoid a loop", {
-        pages: this.#pages,
-        recordsFetched: this.#items,
-      });
+      throw new PaginationError("the next-page URL came back a second time; stopping to avoid a loop");
     }
     this.#seen.add(key);
     return { method: request.method, url, body: request.body };

@@ -1,6 +1,6 @@
 // The one page loop. Every way of reading a listing (stream, fetchRecords, DataFrames, files, GraphQL,
 // the CLI) consumes this generator; it asks the paginator for requests, counts, and enforces limits.
-import { PaginationError } from "../errors.js";
+import { PaginationError, type PaginationErrorContext } from "../errors.js";
 import { toJson } from "../flatten/index.js";
 import type { Logger } from "../http/index.js";
 import { locateRecords, recordsAt } from "./meta.js";
@@ -124,21 +124,15 @@ export async function* paginate(options: LoopOptions): AsyncGenerator<Page> {
         { status: fetched.status, headers: fetched.headers, data: fetched.data, records },
         request,
       );
-      emptyRun = records.length === 0 && next !== null ? emptyRun + 1 : 0;
-      if (emptyRun >= maxEmpty) {
-        throw new PaginationError(
-          `${emptyRun} empty pages in a row, each pointing to another page; stopping rather than following them further (raise maxEmptyPages if this API really does that)`,
-        );
-      }
     } catch (error) {
       if (!(error instanceof PaginationError)) throw error;
-      loopError = new PaginationError(
-        `${error.message} (after ${index + 1} pages and ${items + records.length} records)`,
-        {
-          url: fetched.url,
-          pages: index + 1,
-          recordsFetched: items + records.length,
-        },
+      loopError = withCounts(error, fetched.url, index + 1, items + records.length);
+    }
+    emptyRun = records.length === 0 && next !== null ? emptyRun + 1 : 0;
+    if (emptyRun >= maxEmpty) {
+      loopError = counted(
+        `${emptyRun} empty pages in a row, each pointing to another page; stopping rather than following them further (raise maxEmptyPages if this API really does that)`,
+        { url: fetched.url, pages: index + 1, recordsFetched: items + records.length },
       );
       next = null;
     }
@@ -202,6 +196,33 @@ export async function* paginate(options: LoopOptions): AsyncGenerator<Page> {
     request = next;
     index += 1;
   }
+}
+
+/**
+ * A paginator's PaginationError with the loop's counts and the page's redacted URL: the loop owns the
+ * counts, so paginators (built-in or a user's) throw without them. An error that already carries its
+ * own (pages > 0: next() only runs once a page has come, so a real count is never 0) and a URL is
+ * passed on as thrown; otherwise the original stays reachable as `cause`, since it may be a subclass
+ * with fields of its own.
+ */
+function withCounts(error: PaginationError, url: string, pages: number, records: number): PaginationError {
+  if (error.pages === 0) {
+    return counted(error.message, { url: error.url ?? url, pages, recordsFetched: records, cause: error });
+  }
+  if (error.url !== undefined) return error;
+  const { message, recordsFetched } = error;
+  return new PaginationError(message, { url, pages: error.pages, recordsFetched, cause: error });
+}
+
+/** The message says how far the pull got, as the fields do, for logs that keep only the message. */
+function counted(
+  message: string,
+  context: PaginationErrorContext & { pages: number; recordsFetched: number },
+): PaginationError {
+  return new PaginationError(
+    `${message} (after ${context.pages} pages and ${context.recordsFetched} records)`,
+    context,
+  );
 }
 
 type Settled = { ok: true; page: FetchedPage } | { ok: false; error: unknown };
