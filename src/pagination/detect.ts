@@ -1,19 +1,10 @@
 // Guesses the pagination strategy from a first response (like dlt's paginator detector). Used by the
 // `auto` strategy and by inspect; it returns the settings that make the chosen strategy work.
 import { headerValue } from "../base/index.js";
-import type { PaginationConfig } from "../config/index.js";
 import { findLink } from "../http/index.js";
 import { toBoolean, toNumber } from "./meta.js";
 import { getPath } from "./paths.js";
-import type { PageResponse } from "./types.js";
-
-export interface DetectedPagination {
-  strategy: "offset" | "page" | "cursor" | "link" | "none";
-  /** Settings that differ from the defaults. */
-  settings: Partial<PaginationConfig>;
-  /** Why it was chosen, for logs and inspect. */
-  reason: string;
-}
+import type { DetectedPagination, PageResponse } from "./types.js";
 
 const NEXT_URL_PATHS = [
   "next",

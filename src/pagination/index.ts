@@ -1,7 +1,7 @@
 export { AutoPaginator } from "./auto.js";
 export { createPaginator } from "./create.js";
 export { CursorPaginator } from "./cursor.js";
-export { type DetectedPagination, detectPagination } from "./detect.js";
+export { detectPagination } from "./detect.js";
 export { LinkPaginator } from "./link.js";
 export { type FetchedPage, type LoopOptions, type Page, paginate, type ResumePoint } from "./loop.js";
 export { locateRecords, recordsAt, toNumber } from "./meta.js";
@@ -12,6 +12,7 @@ export { getPath, hasPath, type PathSegment, parsePath, setPath } from "./paths.
 export {
   cloneRequest,
   DEFAULT_PAGE_SIZE,
+  type DetectedPagination,
   type PageRequest,
   type PageResponse,
   type Paginator,

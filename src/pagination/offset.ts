@@ -16,6 +16,7 @@ import {
 export class OffsetPaginator implements Paginator {
   readonly strategy = "offset";
   #offset = 0;
+  /** Records received: what maxItems still allows on the next page (state, set again only by resume()). */
   #items = 0;
   #lastLimit = 0;
   /** Records per page as the server actually sends them (it may cap what we ask for). */
@@ -88,11 +89,6 @@ export class OffsetPaginator implements Paginator {
     this.#items = counts.records;
     const limit = Number(request.url.searchParams.get(this.config.limitParam));
     if (Number.isFinite(limit) && limit > 0) this.#lastLimit = limit;
-  }
-
-  /** Resumes after a first page that was sent without pagination parameters (auto-detection). */
-  primeAfter(firstPageSize: number): void {
-    if (this.config.pageSize === undefined && firstPageSize > 0) this.#lastLimit = firstPageSize;
   }
 
   #at(request: PageRequest, offset: number): PageRequest {

@@ -17,6 +17,7 @@ import {
 export class PagePaginator implements Paginator {
   readonly strategy = "page";
   #page: number;
+  /** Records received, held against the total (state, set again only by resume()). */
   #items = 0;
   #sendSize = true;
   #lastPage: number | undefined;
@@ -103,12 +104,6 @@ export class PagePaginator implements Paginator {
       out.push(next);
     }
     return out;
-  }
-
-  /** Resumes after a first page sent without parameters: that page was `page`, and no size was asked. */
-  primeAfter(page: number): void {
-    this.#page = page;
-    if (this.config.pageSize === undefined) this.#sendSize = false;
   }
 
   #at(request: PageRequest): PageRequest {
