@@ -1,7 +1,15 @@
 // `apikit fetch <url | connector:path>`: every record of a listing as NDJSON on stdout (pipes into jq
 // or duckdb), or into a file of any output format, written atomically (the library's fetchToFile).
 import { type Command, Option } from "commander";
-import { type Apikit, type FetchOptions, FORMATS, type Format, formatFromPath, getWriter } from "../index.js";
+import {
+  type Apikit,
+  type FetchOptions,
+  FORMATS,
+  type Format,
+  formatFromPath,
+  getWriter,
+  toJson,
+} from "../index.js";
 import { Progress } from "./progress.js";
 import { UsageError } from "./report.js";
 import {
@@ -136,7 +144,7 @@ async function runFetch(target: string, flags: FetchFlags, globals: Globals): Pr
   try {
     if (flags.dryRun) {
       const result = await client.fetchRecords(path, { ...options, dryRun: true });
-      process.stdout.write(`${JSON.stringify(result.toJSON(), null, 2)}\n`);
+      process.stdout.write(`${toJson(result.toJSON(), 2)}\n`);
       return;
     }
     const summary = flags.output

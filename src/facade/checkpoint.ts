@@ -203,7 +203,7 @@ function describeRequest(request: PageRequest, run: ResumableRun): CheckpointSta
   return {
     method: request.method,
     url: run.redactUrl(request.url),
-    ...(request.body === undefined ? {} : { body: JSON.parse(run.redactText(toJson(request.body))) }),
+    ...(request.body === undefined ? {} : { body: parseJson(run.redactText(toJson(request.body))) }),
   };
 }
 
@@ -267,7 +267,7 @@ async function readCheckpoint(path: string): Promise<CheckpointState | undefined
 
 /** Atomically: a crash leaves the old checkpoint or the new one, never half of one. */
 async function writeCheckpoint(path: string, state: CheckpointState): Promise<void> {
-  await writeFileAtomic(path, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+  await writeFileAtomic(path, `${toJson(state, 2)}\n`, { mode: 0o600 });
 }
 
 function resumable(

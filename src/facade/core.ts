@@ -4,6 +4,7 @@
 import { type AuthStrategy, createAuthStrategy } from "../auth/index.js";
 import { type ApiConfig, redactWhenPrinted } from "../config/index.js";
 import { ApikitError, HttpError } from "../errors.js";
+import { toJson } from "../flatten/index.js";
 import {
   type AdaptiveLimiter,
   type ApikitDispatcher,
@@ -19,7 +20,7 @@ import {
   type SendResponse,
   send,
 } from "../http/index.js";
-import { DryRunResult } from "./dry-run.js";
+import { type DryRunResult, describeRequest } from "./dry-run.js";
 import { type ApikitOptions, normalizeOptions } from "./options.js";
 import { buildUrl, type Params } from "./url.js";
 
@@ -92,7 +93,7 @@ export class ClientCore {
     if (body === undefined || body === null) return { headers, body: null };
     if (typeof body === "string" || body instanceof Uint8Array) return { headers, body };
     headers["content-type"] ??= "application/json";
-    return { headers, body: jsonText(body) };
+    return { headers, body: toJson(body) };
   }
 
   /** One exchange (inside the client's budget, which the transport holds); an HTTP error reaches onError. */
@@ -124,7 +125,7 @@ export class ClientCore {
     return this.dispatcher.limiter!;
   }
 
-  /** The request as it would be sent (auth applied as the transport would), secrets redacted. */
+  /** Prints and returns the request as it would be sent (auth applied as the transport would), secrets redacted. */
   describe(
     method: string,
     url: URL,
@@ -133,41 +134,10 @@ export class ClientCore {
     paginate: boolean,
     pagination: Record<string, unknown>,
   ): DryRunResult {
-    const authorized = { method, url: new URL(url), headers: { ...headers } };
-    if (url.origin === new URL(this.config.baseUrl).origin) {
-      // Strategies that fetch credentials (OAuth2) describe them instead: a dry run sends nothing.
-      if (this.auth.describe) this.auth.describe(authorized);
-      else {
-        const pending = this.auth.authorize(authorized);
-        if (pending) pending.catch(() => undefined);
-      }
-    }
-    const params: Record<string, string | string[]> = {};
-    const redactedUrl = new URL(this.redactor.redactUrl(authorized.url));
-    for (const key of new Set(authorized.url.searchParams.keys())) {
-      const values = redactedUrl.searchParams.getAll(key);
-      params[key] = values.length === 1 ? values[0]! : values;
-    }
-    const redactedBody =
-      body === undefined || body === null ? undefined : JSON.parse(this.redactor.redactText(jsonText(body)));
-    const result = new DryRunResult({
-      method,
-      url: this.redactor.redactUrl(authorized.url),
-      params,
-      headers: this.redactor.redactHeaders(authorized.headers),
-      ...(redactedBody !== undefined ? { body: redactedBody } : {}),
-      authType: this.auth.type,
-      paginate,
-      pagination,
-    });
+    const result = describeRequest(this, { method, url, headers, body }, paginate, pagination);
     process.stderr.write(`${result.toString()}\n`);
     return result;
   }
-}
-
-/** A request body as JSON; a bigint is sent as its string (JSON has no integer type beyond 2^53). */
-function jsonText(body: unknown): string {
-  return JSON.stringify(body, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
 }
 
 export function lowerKeys(headers: Record<string, string>): Record<string, string> {

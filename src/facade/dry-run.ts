@@ -1,4 +1,8 @@
-// What a request would be, without sending it: the dryRun answer of every fetch method.
+// What a request would be, without sending it: the dryRun answer of every fetch method, described
+// as the transport would send it (auth applied) with every secret redacted.
+import type { AuthStrategy, Redactor } from "../base/index.js";
+import { toJson } from "../flatten/index.js";
+import { parseJson } from "../http/index.js";
 
 export interface DryRunInfo {
   method: string;
@@ -52,8 +56,52 @@ export class DryRunResult implements DryRunInfo {
   toString(): string {
     const lines = [`[dry run] ${this.method} ${this.url}`, `  auth: ${this.authType}`];
     for (const [k, v] of Object.entries(this.headers)) lines.push(`  ${k}: ${v}`);
-    if (this.body !== undefined) lines.push(`  body: ${JSON.stringify(this.body)}`);
-    lines.push(`  paginate: ${this.paginate}${this.paginate ? ` ${JSON.stringify(this.pagination)}` : ""}`);
+    if (this.body !== undefined) lines.push(`  body: ${toJson(this.body)}`);
+    lines.push(`  paginate: ${this.paginate}${this.paginate ? ` ${toJson(this.pagination)}` : ""}`);
     return lines.join("\n");
   }
+}
+
+/** The parts of a client a description needs. */
+interface Describer {
+  readonly config: { readonly baseUrl: string };
+  readonly auth: AuthStrategy;
+  readonly redactor: Redactor;
+}
+
+export function describeRequest(
+  client: Describer,
+  request: { method: string; url: URL; headers: Record<string, string>; body: unknown },
+  paginate: boolean,
+  pagination: Record<string, unknown>,
+): DryRunResult {
+  const { method, url, body } = request;
+  const { auth, redactor } = client;
+  const authorized = { method, url: new URL(url), headers: { ...request.headers } };
+  if (url.origin === new URL(client.config.baseUrl).origin) {
+    // Strategies that fetch credentials (OAuth2) describe them instead: a dry run sends nothing.
+    if (auth.describe) auth.describe(authorized);
+    else {
+      const pending = auth.authorize(authorized);
+      if (pending) pending.catch(() => undefined);
+    }
+  }
+  const params: Record<string, string | string[]> = {};
+  const redactedUrl = new URL(redactor.redactUrl(authorized.url));
+  for (const key of new Set(authorized.url.searchParams.keys())) {
+    const values = redactedUrl.searchParams.getAll(key);
+    params[key] = values.length === 1 ? values[0]! : values;
+  }
+  const redactedBody =
+    body === undefined || body === null ? undefined : parseJson(redactor.redactText(toJson(body)));
+  return new DryRunResult({
+    method,
+    url: redactor.redactUrl(authorized.url),
+    params,
+    headers: redactor.redactHeaders(authorized.headers),
+    ...(redactedBody !== undefined ? { body: redactedBody } : {}),
+    authType: auth.type,
+    paginate,
+    pagination,
+  });
 }

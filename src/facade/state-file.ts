@@ -4,6 +4,7 @@ import { readFile } from "node:fs/promises";
 import type { z } from "zod";
 import { parseIssues } from "../config/index.js";
 import type { ConfigIssue } from "../errors.js";
+import { parseJson } from "../http/index.js";
 
 /** Why a state file cannot be used; each caller words it (and picks the error class) for its file. */
 export type StateFileProblem =
@@ -26,7 +27,8 @@ export async function readStateFile<S extends z.ZodType>(
   }
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    // Big integers (a cursor in a saved request body) come back as the bigints they were.
+    json = parseJson(text);
   } catch (error) {
     throw problem({ kind: "not-json", error: error as Error });
   }

@@ -14,15 +14,15 @@ export interface FlattenOptions {
  * records, request bodies, cursors and hashes. Not as a string: an API sent "9007199254740993" gets
  * a string where the caller's bigint meant an integer, and JSON numbers have no size limit.
  */
-export function toJson(value: unknown): string {
+export function toJson(value: unknown, indent?: number): string {
   // A replacer slows JSON.stringify several times over, so it is only used when a bigint is present
   // (stringify throws on one): the common page pays nothing for exact big integers.
   try {
-    return JSON.stringify(value);
+    return JSON.stringify(value, null, indent);
   } catch (error) {
     if (!(error instanceof TypeError) || !/BigInt/i.test(error.message)) throw unserializable(error);
     try {
-      return JSON.stringify(value, bigintReplacer);
+      return JSON.stringify(value, bigintReplacer, indent);
     } catch (retryError) {
       throw unserializable(retryError);
     }
