@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { configError, PaginationConfig } from "../config/index.js";
 import type { Paginator } from "../pagination/index.js";
+import { FrameOptionsSchema, WriteOptionsSchema } from "../writers/index.js";
 import type { InvalidRecord } from "./record-ops.js";
 
 const ParamValue = z.union([z.string(), z.number(), z.boolean(), z.bigint(), z.null(), z.undefined()]);
@@ -130,7 +131,7 @@ export type FetchOptions<T = Record<string, unknown>> = Omit<
 > &
   RecordOptions<T>;
 
-export const FileOutputOptionsSchema = z.strictObject({
+export const FileOutputOptionsSchema = WriteOptionsSchema.extend({
   /** Where to write. Its extension picks the format unless `format` is given. */
   filePath: z.string(),
   /** parquet, ndjson, jsonl, csv, arrow, json or duckdb (case-insensitive). */
@@ -142,23 +143,8 @@ export const FileOutputOptionsSchema = z.strictObject({
    * there; running the same pull again after a crash resumes from the last completed page.
    */
   checkpoint: z.string().min(1).optional(),
-  /** DuckDB: the table to write. Default "data". */
-  table: z.string().min(1).optional(),
-  /** DuckDB: replace the table or append to it. Default "replace". */
-  mode: z.enum(["replace", "append"]).optional(),
-  /** Tabular formats: flattening separator. Default "__". */
-  sep: z.string().optional(),
-  /** Rows per Parquet row group (default 65 536) / Arrow record batch (default 16 384). */
-  rowsPerGroup: z.int().positive().optional(),
 });
 export type FileOutputOptions = z.input<typeof FileOutputOptionsSchema>;
-
-export const FrameOptionsSchema = z.strictObject({
-  /** Flatten nested objects into a__b columns (default true). With false, polars keeps structs. */
-  flatten: z.boolean().optional(),
-  /** Flattening separator. Default "__". */
-  sep: z.string().optional(),
-});
 
 export const GraphQLOptionsSchema = CallOptions.omit({ params: true }).extend({
   variables: z.record(z.string(), z.unknown()).optional(),

@@ -6,7 +6,6 @@
 import { ApikitError } from "../errors.js";
 import { assertNoGraphQLErrors } from "../graphql/index.js";
 import {
-  type DetectedPagination,
   type FetchedPage,
   type Page,
   type PageRequest,
@@ -101,7 +100,7 @@ export class Pull<T> {
 
   /** The strategy an auto-detecting paginator settled on, once it has seen the first page. */
   detected(): SettledStrategy | undefined {
-    const found = (this.#plan.paginator as { detected?: DetectedPagination }).detected;
+    const found = this.#plan.paginator.detected;
     return found ? { name: found.strategy, settings: { ...found.settings } } : undefined;
   }
 

@@ -7,8 +7,8 @@ import { loadArrow } from "./backends.js";
 import { cell, writeText } from "./batches.js";
 import { writeThrough } from "./destination.js";
 import { EMPTY_COLUMN } from "./duckdb-sql.js";
+import type { WriteOptions } from "./options.js";
 import { type TabularSpill, TabularWriter } from "./spill.js";
-import type { WriteOptions } from "./types.js";
 
 /** Rows per record batch: one batch of parsed rows is what the writer holds in memory. */
 export const ARROW_BATCH_ROWS = 16_384;

@@ -11,8 +11,8 @@ import { OutputError } from "../errors.js";
 import { loadDuckDB } from "./backends.js";
 import { siblingPath, viaFile } from "./destination.js";
 import { DUCKDB_SETTINGS, ident, literal, selectSpill } from "./duckdb-sql.js";
+import type { WriteOptions } from "./options.js";
 import { type TabularSpill, TabularWriter } from "./spill.js";
-import type { WriteOptions } from "./types.js";
 
 type DuckDB = Awaited<ReturnType<typeof loadDuckDB>>;
 type Connection = Awaited<ReturnType<Awaited<ReturnType<DuckDB["DuckDBInstance"]["create"]>>["connect"]>>;

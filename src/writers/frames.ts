@@ -19,6 +19,7 @@ import { batchesOf } from "./batches.js";
 import { tempPath } from "./destination.js";
 import { EMPTY_COLUMN } from "./duckdb-sql.js";
 import { JsonLinesWriter } from "./json-lines.js";
+import type { FrameOptions } from "./options.js";
 import type { RecordSource } from "./types.js";
 
 type Arrow = Awaited<ReturnType<typeof loadArrow>>;
@@ -26,13 +27,6 @@ type Polars = Awaited<ReturnType<typeof loadPolars>>;
 export type ArrowTable = InstanceType<Arrow["Table"]>;
 export type PolarsDataFrame = ReturnType<Polars["DataFrame"]>;
 type ArrowBatch = InstanceType<Arrow["RecordBatch"]>;
-
-export interface FrameOptions {
-  /** Flatten nested objects into a__b columns (default true). With false, polars keeps structs. */
-  flatten?: boolean;
-  /** Flattening separator. Default "__". */
-  sep?: string;
-}
 
 export interface PagesToFrameOptions extends FrameOptions {
   /** Rows per Arrow record batch (a frame's chunk). Default 16 384. */

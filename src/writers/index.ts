@@ -6,7 +6,6 @@ export { mergeDatabase, moveDatabase, removeDatabase } from "./duckdb.js";
 export { formatFromPath, getWriter, isFormat } from "./formats.js";
 export {
   type ArrowTable,
-  type FrameOptions,
   type PagesToFrameOptions,
   type PolarsDataFrame,
   pagesToArrow,
@@ -14,11 +13,11 @@ export {
   recordsToArrow,
   recordsToPolars,
 } from "./frames.js";
+export { type FrameOptions, FrameOptionsSchema, type WriteOptions, WriteOptionsSchema } from "./options.js";
 export {
   FORMATS,
   type Format,
   type RecordSource,
-  type WriteOptions,
   type WriteResult,
   type Writer,
 } from "./types.js";

@@ -12,8 +12,8 @@ import {
   readerObjectBytes,
   selectSpill,
 } from "./duckdb-sql.js";
+import type { WriteOptions } from "./options.js";
 import { type TabularSpill, TabularWriter } from "./spill.js";
-import type { WriteOptions } from "./types.js";
 
 export const DEFAULT_ROWS_PER_GROUP = 65_536;
 /** DuckDB's smallest row group (its vector size). */

@@ -10,7 +10,8 @@ import { type Column, flattenRecord, SchemaBuilder, toJson } from "../flatten/in
 import { parseJson } from "../http/index.js";
 import { abandon, batchesOf, encodeLines, endStream, writeText } from "./batches.js";
 import { scratchPath, WRITE_BUFFER } from "./destination.js";
-import type { Format, RecordSource, WriteOptions, WriteResult, Writer } from "./types.js";
+import type { WriteOptions } from "./options.js";
+import type { Format, RecordSource, WriteResult, Writer } from "./types.js";
 
 export class TabularSpill {
   readonly schema = new SchemaBuilder();

@@ -18,12 +18,11 @@ describe("checkpoints and big integers", () => {
       bodies.push(req.body);
       const after = /"after":(\d+)/.exec(req.body)?.[1];
       res.setHeader("content-type", "application/json");
-      if (after === undefined) return res.end(`{"data":[{"id":1}],"next":${BIG}}`);
-      if (failSecond) {
+      if (after === undefined) res.end(`{"data":[{"id":1}],"next":${BIG}}`);
+      else if (failSecond) {
         res.statusCode = 500;
-        return res.end('{"error":"down"}');
-      }
-      res.end(`{"data":[{"id":2}],"next":null}`);
+        res.end('{"error":"down"}');
+      } else res.end(`{"data":[{"id":2}],"next":null}`);
     });
     const dir = await mkdtemp(join(tmpdir(), "apikit-bigint-checkpoint-"));
     try {
