@@ -14,6 +14,7 @@ export {
   OAuth2ClientCredentials,
   type OAuth2Options,
 } from "./auth/index.js";
+export { firstHeaderValue, headerValue } from "./base/index.js";
 export {
   type AddConnectorOptions,
   ApiConfig,
@@ -47,7 +48,6 @@ export {
   defineConnector,
 } from "./connectors/index.js";
 export {
-  DBT_IDENTIFIER,
   type DbtClientExportOptions,
   type DbtColumn,
   DbtExporter,
@@ -55,17 +55,9 @@ export {
   type DbtExportOptions,
   type DbtExportResult,
   type DbtFile,
-  DEFAULT_DATA_TYPES,
   type PageSource,
 } from "./dbt/index.js";
-export {
-  DEMO_CATALOG,
-  DEMO_REVIEWS_QUERY,
-  type DemoServer,
-  type DemoServerOptions,
-  demoRecords,
-  startDemoServer,
-} from "./demo/index.js";
+export { type DemoServer, type DemoServerOptions, startDemoServer } from "./demo/index.js";
 export * from "./errors.js";
 export {
   Apikit,
@@ -91,22 +83,23 @@ export {
   type RecordStream,
   type RequestOptions,
 } from "./facade/index.js";
-export * from "./flatten/index.js";
-export { RelayPaginator } from "./graphql/index.js";
+export {
+  type ColumnType,
+  type FlattenOptions,
+  flattenRecord,
+  flattenRecords,
+  inferSchema,
+  toJson,
+} from "./flatten/index.js";
 export {
   type ApikitDispatcher,
   consoleLogger,
   createDispatcher,
-  createRedactor,
   type DispatcherOptions,
-  decideRetry,
   type ErrorEvent,
-  findLink,
   type Hooks,
   type Logger,
   type PageEvent,
-  parseLinkHeader,
-  parseRetryAfter,
   type RateLimitEvent,
   RateLimitState,
   type RequestEvent,
@@ -114,21 +107,16 @@ export {
   type RetryEvent,
 } from "./http/index.js";
 export { type InspectorInfo, InspectorResult } from "./inspect/index.js";
+// The paginator contract, for an API the built-in strategies do not cover (the `paginator` option);
+// the built-in paginators themselves are chosen by options, not constructed.
 export {
-  CursorPaginator,
-  createPaginator,
+  cloneRequest,
   type DetectedPagination,
-  detectPagination,
   getPath,
-  LinkPaginator,
-  NoPaginator,
-  OffsetPaginator,
   type Page,
-  PagePaginator,
   type PageRequest,
   type PageResponse,
   type Paginator,
-  parsePath,
 } from "./pagination/index.js";
 export {
   type GenericHmacOptions,

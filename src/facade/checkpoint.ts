@@ -14,7 +14,7 @@ import { issueLines } from "../config/index.js";
 import { ApikitError, OutputError } from "../errors.js";
 import { toJson } from "../flatten/index.js";
 import { parseJson } from "../http/index.js";
-import type { Page, PageRequest, ResumePoint } from "../pagination/index.js";
+import type { LoopPage, PageRequest, ResumePoint } from "../pagination/index.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import { FORMATS, type Format, getWriter, siblingPath } from "../writers/index.js";
 import { readStateFile } from "./state-file.js";
@@ -56,7 +56,10 @@ export interface ResumableRun {
   redactUrl(url: URL | string): string;
   redactText(text: string): string;
   /** The pages, from the start or from a resume point, with an optional strategy override. */
-  pages(resume: ResumePoint | undefined, strategy: CheckpointState["strategy"]): AsyncIterable<Page<unknown>>;
+  pages(
+    resume: ResumePoint | undefined,
+    strategy: CheckpointState["strategy"],
+  ): AsyncIterable<LoopPage<unknown>>;
   /** The strategy `auto` settled on, after the first page (undefined for explicit strategies). */
   detected(): CheckpointState["strategy"];
 }

@@ -7,6 +7,7 @@ import { ApikitError } from "../errors.js";
 import { assertNoGraphQLErrors } from "../graphql/index.js";
 import {
   type FetchedPage,
+  type LoopPage,
   type Page,
   type PageRequest,
   paginate,
@@ -24,6 +25,9 @@ export interface ListingPage<T> extends Page<T> {
   /** With `onInvalid: "collect"`: this page's records that failed the schema. */
   invalid?: InvalidRecord[];
 }
+
+/** A page with what a checkpoint records (the next request, with its secrets): for sinks, never users. */
+export type PulledPage<T> = ListingPage<T> & Pick<LoopPage, "next" | "recordsPath">;
 
 /** What a pull reads: a REST listing, or (with `query`) a GraphQL Relay connection. */
 export type PullSource =
@@ -109,7 +113,7 @@ export class Pull<T> {
    * settled on). Invalid records are collected on their page (collect) or counted and warned about
    * once at the end (skip). A consumer that stops early aborts whatever was read ahead.
    */
-  async *pages(resume?: ResumePoint, strategy?: SettledStrategy): AsyncGenerator<ListingPage<T>> {
+  async *pages(resume?: ResumePoint, strategy?: SettledStrategy): AsyncGenerator<PulledPage<T>> {
     if (strategy) this.#plan = this.#plan.settle(strategy);
     const core = this.#core;
     const plan = this.#plan;
@@ -180,7 +184,7 @@ export class Pull<T> {
           bytes: page.bytes,
         });
         if (hook) await hook;
-        const out: ListingPage<T> = { ...page, records: records as T[] };
+        const out: PulledPage<T> = { ...page, records: records as T[] };
         if (invalid.mode === "collect") {
           out.invalid = invalid.take();
           for (const record of out.invalid) this.invalid.push(record);
@@ -199,9 +203,9 @@ export class Pull<T> {
     await this.#incremental?.commit();
   }
 
-  /** Every page, then the commit once the consumer has read to the end. */
+  /** Every page as users see it (nothing a checkpoint keeps), then the commit once the consumer has read to the end. */
   async *all(): AsyncGenerator<ListingPage<T>> {
-    yield* this.pages();
+    for await (const { next: _next, recordsPath: _path, ...page } of this.pages()) yield page;
     await this.commit();
   }
 

@@ -3,7 +3,14 @@ export { createPaginator } from "./create.js";
 export { CursorPaginator } from "./cursor.js";
 export { detectPagination } from "./detect.js";
 export { LinkPaginator } from "./link.js";
-export { type FetchedPage, type LoopOptions, type Page, paginate, type ResumePoint } from "./loop.js";
+export {
+  type FetchedPage,
+  type LoopOptions,
+  type LoopPage,
+  type Page,
+  paginate,
+  type ResumePoint,
+} from "./loop.js";
 export { locateRecords, recordsAt, toNumber } from "./meta.js";
 export { NoPaginator } from "./none.js";
 export { OffsetPaginator } from "./offset.js";

@@ -20,10 +20,14 @@ export interface Page<T = unknown> {
   last: boolean;
   /** The pull stopped at maxPages or maxItems while the API had more. */
   truncated: boolean;
-  /** The request that comes after this page (null on the last one): what a checkpoint records. */
-  next?: PageRequest | null;
+}
+
+/** A page as the loop yields it: with what a checkpoint records, which is not for users (the next URL holds secrets). */
+export interface LoopPage<T = unknown> extends Page<T> {
+  /** The request that comes after this page (null on the last one). */
+  next: PageRequest | null;
   /** Where the records were found in the body (a dot path; "" for a top-level array). */
-  recordsPath?: string | null | undefined;
+  recordsPath: string | null | undefined;
 }
 
 export interface FetchedPage extends Omit<PageResponse, "records"> {
@@ -68,7 +72,7 @@ export interface ResumePoint {
   recordsPath?: string | null | undefined;
 }
 
-export async function* paginate(options: LoopOptions): AsyncGenerator<Page> {
+export async function* paginate(options: LoopOptions): AsyncGenerator<LoopPage> {
   const { paginator, fetchPage, maxPages, maxItems, logger } = options;
   const { resume } = options;
   if (resume) paginator.resume?.(resume.request, resume);

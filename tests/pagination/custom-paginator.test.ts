@@ -4,7 +4,7 @@
 // server: every record once and in order, resume from a checkpoint, and errors the loop completes.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type PageRequest, type PageResponse, PaginationError, type Paginator } from "../../src/index.js";
-import { type FetchedPage, type Page, paginate } from "../../src/pagination/loop.js";
+import { type FetchedPage, type LoopPage, paginate } from "../../src/pagination/loop.js";
 import { json, makeRecords, startServer, type TestServer } from "../support/server.js";
 
 const ALL = makeRecords(23);
@@ -81,8 +81,8 @@ const start = (path: string): PageRequest => ({
   url: new URL(`${server.url}${path}?api_key=s3cret`),
 });
 
-async function collect(pages: AsyncGenerator<Page>): Promise<{ pages: Page[]; error?: unknown }> {
-  const seen: Page[] = [];
+async function collect(pages: AsyncGenerator<LoopPage>): Promise<{ pages: LoopPage[]; error?: unknown }> {
+  const seen: LoopPage[] = [];
   try {
     for await (const page of pages) seen.push(page);
     return { pages: seen };
@@ -91,7 +91,7 @@ async function collect(pages: AsyncGenerator<Page>): Promise<{ pages: Page[]; er
   }
 }
 
-const idsOf = (pages: Page[]) => pages.flatMap((p) => p.records.map((r) => (r as { id: number }).id));
+const idsOf = (pages: LoopPage[]) => pages.flatMap((p) => p.records.map((r) => (r as { id: number }).id));
 const every = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 describe("a user's paginator through the page loop", () => {
