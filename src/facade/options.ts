@@ -18,49 +18,70 @@ import { ConfigError, type ConfigIssue } from "../errors.js";
 import { defaultLogger, type Hooks, type Logger } from "../http/index.js";
 
 /** iki-apikit's flat auth fields: folded into `auth` by the type they name (or imply). */
-const FlatAuthOptions = z.object({
-  token: z.string(),
-  apiKey: z.string(),
-  /** Header carrying the API key (default X-API-Key). */
-  apiKeyHeader: z.string(),
-  /** Send the API key as this query parameter instead of a header. */
-  apiKeyQueryParam: z.string(),
-  username: z.string(),
-  password: z.string(),
-  /** OAuth2 client credentials. */
-  clientId: z.string(),
-  clientSecret: z.string(),
-  tokenUrl: z.string(),
-  scopes: z.array(z.string()),
-  audience: z.string(),
-  clientAuth: z.enum(["client_secret_post", "client_secret_basic"]),
-});
+const flatAuthOptions = () =>
+  z.object({
+    token: z.string(),
+    apiKey: z.string(),
+    /** Header carrying the API key (default X-API-Key). */
+    apiKeyHeader: z.string(),
+    /** Send the API key as this query parameter instead of a header. */
+    apiKeyQueryParam: z.string(),
+    username: z.string(),
+    password: z.string(),
+    /** OAuth2 client credentials. */
+    clientId: z.string(),
+    clientSecret: z.string(),
+    tokenUrl: z.string(),
+    scopes: z.array(z.string()),
+    audience: z.string(),
+    clientAuth: z.enum(["client_secret_post", "client_secret_basic"]),
+  });
 
 /**
  * The client's options: everything ApiConfig takes (baseUrl, headers, timeout, retry, pagination,
  * rateLimit, concurrency, ...), with auth also given as a type and the flat fields, plus what only
  * a live client has (logger, hooks, where to look for secrets). Typed from the schema, checked by
- * ApiConfig once the flat fields are folded.
+ * ApiConfig once the flat fields are folded. Only its type is used, so the schema is built by a
+ * function nothing calls: importing apikit pays nothing for it.
  */
-const ApikitOptionsSchema = ApiConfig.omit({ auth: true }).extend({
-  /** An auth type ("none" | "bearer" | "apikey" | "basic" | "oauth2") with the flat fields, or a full AuthConfig. */
-  auth: z.union([z.enum(["none", "bearer", "apikey", "basic", "oauth2"]), AuthConfig]).optional(),
-  ...FlatAuthOptions.partial().shape,
-  /** Shorthand for retry.maxRetries. */
-  maxRetries: z.int().min(0).optional(),
-  logger: z.custom<Logger>().optional(),
-  hooks: z.custom<Hooks>().optional(),
-  /**
-   * Where a secret the options leave out is looked for (APIKIT_TOKEN, APIKIT_API_KEY, $NETRC).
-   * Default: process.env.
-   */
-  env: z.custom<NodeJS.ProcessEnv>().optional(),
-  /** Where `.env` is looked for. Default: the working directory. */
-  cwd: z.string().optional(),
-});
-export type ApikitOptions = z.input<typeof ApikitOptionsSchema>;
+const apikitOptionsSchema = () =>
+  ApiConfig.omit({ auth: true }).extend({
+    /** An auth type ("none" | "bearer" | "apikey" | "basic" | "oauth2") with the flat fields, or a full AuthConfig. */
+    auth: z.union([z.enum(["none", "bearer", "apikey", "basic", "oauth2"]), AuthConfig]).optional(),
+    ...flatAuthOptions().partial().shape,
+    /** Shorthand for retry.maxRetries. */
+    maxRetries: z.int().min(0).optional(),
+    logger: z.custom<Logger>().optional(),
+    hooks: z.custom<Hooks>().optional(),
+    /**
+     * Where a secret the options leave out is looked for (APIKIT_TOKEN, APIKIT_API_KEY, $NETRC).
+     * Default: process.env.
+     */
+    env: z.custom<NodeJS.ProcessEnv>().optional(),
+    /** Where `.env` is looked for. Default: the working directory. */
+    cwd: z.string().optional(),
+  });
+export type ApikitOptions = z.input<ReturnType<typeof apikitOptionsSchema>>;
 
-const FLAT_AUTH_FIELDS = Object.keys(FlatAuthOptions.shape) as Array<keyof typeof FlatAuthOptions.shape>;
+type FlatAuthField = keyof ReturnType<typeof flatAuthOptions>["shape"];
+const FLAT_AUTH_FIELDS = [
+  "token",
+  "apiKey",
+  "apiKeyHeader",
+  "apiKeyQueryParam",
+  "username",
+  "password",
+  "clientId",
+  "clientSecret",
+  "tokenUrl",
+  "scopes",
+  "audience",
+  "clientAuth",
+] as const satisfies readonly FlatAuthField[];
+// Every flat field is in the list (a compile error names one that is not).
+const _everyFlatField: Exclude<FlatAuthField, (typeof FLAT_AUTH_FIELDS)[number]> extends never
+  ? true
+  : never = true;
 
 function authFrom(options: ApikitOptions): AuthConfigInput {
   const { auth } = options;

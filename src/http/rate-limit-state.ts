@@ -271,6 +271,12 @@ export class RateLimitState {
     return day ? { ...window, daily: { ...day } } : window;
   }
 
+  /** The window's remaining requests are at or below `share` of its limit (false while the server has not said). */
+  lowOn(share: number): boolean {
+    const { limit, remaining } = this.#headroom;
+    return limit !== undefined && remaining !== undefined && remaining <= limit * share;
+  }
+
   /** Whether the next request must wait for the short window's reset. */
   shouldThrottle(): boolean {
     const { remaining, resetAtMs } = this.#headroom;

@@ -8,7 +8,6 @@ import type { Dispatcher } from "undici";
 import { contextOf } from "../context.js";
 import type { AdaptiveLimiter } from "../limiter.js";
 import type { RateLimitState } from "../rate-limit-state.js";
-import { forward } from "./forward.js";
 import { dispatchWhenReady } from "./proxy-controller.js";
 
 /** Headroom at or below this share of the window's limit counts as nearly spent. */
@@ -22,44 +21,85 @@ export function concurrencyInterceptor(
     // A token request is sent from inside a request that already holds a slot: it must not wait for
     // another, or a budget of one would deadlock.
     if (contextOf(opts)?.skipAuth) return dispatch(opts, handler);
-    let held = false;
-    let cancelled = false;
-    const free = () => {
-      if (!held) return;
-      held = false;
-      limiter.release();
-    };
-    let status = 0;
-    const releasing = forward(handler, {
-      onResponseStart: (c, code, headers, message) => {
-        status = code;
-        return handler.onResponseStart?.(c, code, headers, message);
-      },
-      onResponseEnd: (c, trailers) => {
-        free();
-        judge(limiter, state, status);
-        return handler.onResponseEnd?.(c, trailers);
-      },
-      onResponseError: (c, error) => {
-        free();
-        return handler.onResponseError?.(c, error);
-      },
-    });
+    const slot = new SlotHandler(limiter, state, handler);
     if (limiter.tryAcquire()) {
-      held = true;
-      return dispatch(opts, releasing);
+      slot.held = true;
+      return dispatch(opts, slot);
     }
     const ticket = limiter.wait();
     const ready = ticket.granted.then(() => {
-      if (!cancelled) held = true;
+      if (!slot.cancelled) slot.held = true;
       return opts;
     });
-    return dispatchWhenReady(dispatch, releasing, ready, () => {
-      cancelled = true;
-      if (held) free();
+    return dispatchWhenReady(dispatch, slot, ready, () => {
+      slot.cancelled = true;
+      if (slot.held) slot.free();
       else ticket.cancel();
     });
   };
+}
+
+/**
+ * Passes every callback on, and gives the slot back when the response ends or fails. One object per
+ * request (not a set of closures): this runs on every request of the client, fetch() included.
+ */
+class SlotHandler implements Dispatcher.DispatchHandler {
+  held = false;
+  cancelled = false;
+  #status = 0;
+
+  constructor(
+    private readonly limiter: AdaptiveLimiter,
+    private readonly state: RateLimitState,
+    private readonly handler: Dispatcher.DispatchHandler,
+  ) {}
+
+  free(): void {
+    if (!this.held) return;
+    this.held = false;
+    this.limiter.release();
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController, context: unknown): void {
+    this.handler.onRequestStart?.(controller, context);
+  }
+
+  onRequestUpgrade(
+    controller: Dispatcher.DispatchController,
+    status: number,
+    headers: Parameters<NonNullable<Dispatcher.DispatchHandler["onRequestUpgrade"]>>[2],
+    socket: Parameters<NonNullable<Dispatcher.DispatchHandler["onRequestUpgrade"]>>[3],
+  ): void {
+    this.handler.onRequestUpgrade?.(controller, status, headers, socket);
+  }
+
+  onResponseStart(
+    controller: Dispatcher.DispatchController,
+    status: number,
+    headers: Parameters<NonNullable<Dispatcher.DispatchHandler["onResponseStart"]>>[2],
+    message: string,
+  ): void {
+    this.#status = status;
+    this.handler.onResponseStart?.(controller, status, headers, message);
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.handler.onResponseData?.(controller, chunk);
+  }
+
+  onResponseEnd(
+    controller: Dispatcher.DispatchController,
+    trailers: Parameters<NonNullable<Dispatcher.DispatchHandler["onResponseEnd"]>>[1],
+  ): void {
+    this.free();
+    judge(this.limiter, this.state, this.#status);
+    this.handler.onResponseEnd?.(controller, trailers);
+  }
+
+  onResponseError(controller: Dispatcher.DispatchController, error: Error): void {
+    this.free();
+    this.handler.onResponseError?.(controller, error);
+  }
 }
 
 /** What a finished response says about the budget. */
@@ -69,7 +109,6 @@ function judge(limiter: AdaptiveLimiter, state: RateLimitState, status: number):
     return;
   }
   if (status < 200 || status >= 400) return;
-  const { limit, remaining } = state.headroom;
-  if (limit !== undefined && remaining !== undefined && remaining <= limit * LOW_HEADROOM) limiter.throttle();
+  if (state.lowOn(LOW_HEADROOM)) limiter.throttle();
   else limiter.healthy();
 }
