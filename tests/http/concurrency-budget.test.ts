@@ -6,6 +6,7 @@ import { OAuth2Server } from "oauth2-mock-server";
 import { request } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
 import { Apikit, type ApikitOptions } from "../../src/facade/index.js";
+import { createDispatcher } from "../../src/http/index.js";
 import { json, useLoopback } from "../support/server.js";
 
 const { serve, client } = useLoopback(afterEach, (o: ApikitOptions) => new Apikit(o));
@@ -30,6 +31,30 @@ describe("the concurrency budget in the transport", () => {
     expect(server.requests).toHaveLength(15);
     expect(server.maxInFlight).toBe(2);
     expect(api.concurrency.active).toBe(0);
+  });
+
+  it("createDispatcher({ concurrency }) gives a dispatcher of its own a budget; without it there is none", async () => {
+    const server = await serve(async (_req, res) => {
+      await sleep(20);
+      json(res, 200, { ok: true });
+    });
+    const hammer = async (dispatcher: import("undici").Dispatcher) => {
+      await Promise.all(
+        Array.from({ length: 6 }, () =>
+          request(`${server.url}/x`, { dispatcher }).then((r) => r.body.dump()),
+        ),
+      );
+    };
+    const budgeted = createDispatcher({ concurrency: 2 });
+    await hammer(budgeted);
+    expect(server.maxInFlight).toBe(2);
+    expect(budgeted.limiter?.active).toBe(0);
+    await budgeted.close();
+    const open = createDispatcher();
+    expect(open.limiter).toBeUndefined();
+    await hammer(open);
+    expect(server.maxInFlight).toBe(6);
+    await open.close();
   });
 
   it("a 429 seen by fetch() halves the budget the client's own calls then get", async () => {
