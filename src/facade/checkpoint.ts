@@ -11,7 +11,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { z } from "zod";
 import { issueLines } from "../config/index.js";
-import { ApikitError, OutputError } from "../errors.js";
+import { OutputError } from "../errors.js";
 import { toJson } from "../flatten/index.js";
 import { parseJson } from "../http/index.js";
 import type { LoopPage, PageRequest, ResumePoint } from "../pagination/index.js";
@@ -24,6 +24,7 @@ import {
   type FileOutputOptions,
   type FileOutputResult,
   resolveFormat,
+  withProgress,
 } from "./to-file.js";
 
 const VERSION = 1;
@@ -152,7 +153,7 @@ export async function writeResumable(
     }
   } catch (error) {
     await handle.close();
-    throw resumable(error, progress, checkpointPath, target);
+    throw withProgress(error, progress, target, { checkpoint: checkpointPath });
   }
   await handle.close();
   return finish(format, journal, target, checkpointPath, options, progress);
@@ -271,21 +272,6 @@ async function readCheckpoint(path: string): Promise<CheckpointState | undefined
 /** Atomically: a crash leaves the old checkpoint or the new one, never half of one. */
 async function writeCheckpoint(path: string, state: CheckpointState): Promise<void> {
   await writeFileAtomic(path, `${toJson(state, 2)}\n`, { mode: 0o600 });
-}
-
-function resumable(
-  error: unknown,
-  progress: { pages: number; records: number },
-  checkpoint: string,
-  target: string,
-): ApikitError {
-  const typed =
-    error instanceof ApikitError
-      ? error
-      : new ApikitError(error instanceof Error ? error.message : String(error), { cause: error });
-  typed.message = `${typed.message} (after ${progress.records} records in ${progress.pages} pages; nothing was written to ${target}; run the same pull again to resume from ${checkpoint})`;
-  typed.progress = { records: progress.records, pages: progress.pages };
-  return typed;
 }
 
 function hash(value: unknown): string {

@@ -140,7 +140,7 @@ export class ClientCore {
   }
 }
 
-export function lowerKeys(headers: Record<string, string>): Record<string, string> {
+function lowerKeys(headers: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(headers)) out[k.toLowerCase()] = v;
   return out;

@@ -163,6 +163,6 @@ function explicitPageParam(url: URL, pagination: PaginationConfig): boolean {
   return names.some((n) => url.searchParams.has(n));
 }
 
-export function stripUndefined<T extends object>(value: T): Partial<T> {
+function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -93,7 +93,7 @@ export async function writePagesToFile(
       await removeDatabase(partial);
       await moveDatabase(temp, partial);
     } else await rename(temp, partial);
-    throw withProgress(failure.error, progress, target, partial);
+    throw withProgress(failure.error, progress, target, { partial });
   }
   await commitOutput(temp, target, format, options);
   return { path: target, format, ...progress, bytes: (await stat(target)).size };
@@ -132,17 +132,19 @@ export function withProgress(
   error: unknown,
   progress: { records: number; pages: number },
   target: string,
-  partial?: string,
+  after: { partial: string } | { checkpoint: string } | Record<string, never> = {},
 ): ApikitError {
+  const partial = "partial" in after ? after.partial : undefined;
   const where = partial
     ? `the ${progress.records} records fetched so far are in ${partial}`
-    : `nothing was written to ${target}`;
-  const note = `(after ${progress.records} records in ${progress.pages} pages; ${where})`;
+    : "checkpoint" in after
+      ? `nothing was written to ${target}; run the same pull again to resume from ${after.checkpoint}`
+      : `nothing was written to ${target}`;
   const typed =
     error instanceof ApikitError
       ? error
       : new ApikitError(error instanceof Error ? error.message : String(error), { cause: error });
-  typed.message = `${typed.message} ${note}`;
+  typed.message = `${typed.message} (after ${progress.records} records in ${progress.pages} pages; ${where})`;
   typed.progress = {
     records: progress.records,
     pages: progress.pages,
