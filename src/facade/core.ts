@@ -70,6 +70,7 @@ export class ClientCore {
       logger: this.logger,
       hooks,
       redactor: this.redactor,
+      rateGate: options.rateGate,
     });
     this.#baseHeaders = {
       accept: DEFAULT_ACCEPT,

@@ -15,7 +15,7 @@ import {
   withCurrentNames,
 } from "../config/index.js";
 import { ConfigError, type ConfigIssue } from "../errors.js";
-import { defaultLogger, type Hooks, type Logger } from "../http/index.js";
+import { defaultLogger, type Hooks, type Logger, type RateGate } from "../http/index.js";
 
 /** iki-apikit's flat auth fields: folded into `auth` by the type they name (or imply). */
 const flatAuthOptions = () =>
@@ -53,6 +53,8 @@ const apikitOptionsSchema = () =>
     maxRetries: z.int().min(0).optional(),
     logger: z.custom<Logger>().optional(),
     hooks: z.custom<Hooks>().optional(),
+    /** A rate gate shared with other clients (the cluster's Redis budget); every attempt passes it. */
+    rateGate: z.custom<RateGate>().optional(),
     /**
      * Where a secret the options leave out is looked for (APIKIT_TOKEN, APIKIT_API_KEY, $NETRC).
      * Default: process.env.
@@ -64,7 +66,7 @@ const apikitOptionsSchema = () =>
 export type ApikitOptions = z.input<ReturnType<typeof apikitOptionsSchema>>;
 
 type FlatAuthField = keyof ReturnType<typeof flatAuthOptions>["shape"];
-const FLAT_AUTH_FIELDS = [
+export const FLAT_AUTH_FIELDS = [
   "token",
   "apiKey",
   "apiKeyHeader",
@@ -198,7 +200,16 @@ export function normalizeOptions(options: ApikitOptions): ApiConfig {
       { path: "(root)", message: "expected an object" },
     ]);
   }
-  const { logger: _logger, hooks: _hooks, env: _env, cwd: _cwd, maxRetries, auth: _auth, ...rest } = options;
+  const {
+    logger: _logger,
+    hooks: _hooks,
+    rateGate: _gate,
+    env: _env,
+    cwd: _cwd,
+    maxRetries,
+    auth: _auth,
+    ...rest
+  } = options;
   const { auth, looked } = withChainCredentials(authFrom(options), options);
   const config: Record<string, unknown> = { ...rest, auth };
   for (const field of FLAT_AUTH_FIELDS) delete config[field];

@@ -22,6 +22,7 @@ import { rateLimitInterceptor } from "./interceptors/rate-limit.js";
 import { retryInterceptor } from "./interceptors/retry.js";
 import { legacyHandlerInterceptor } from "./legacy-handler.js";
 import { AdaptiveLimiter } from "./limiter.js";
+import type { RateGate } from "./rate-gate.js";
 import { RateLimitState } from "./rate-limit-state.js";
 import { TokenBucket } from "./token-bucket.js";
 
@@ -44,6 +45,8 @@ export interface DispatcherOptions {
   /** Hold requests once the server reports this many or fewer remaining. Default 0. */
   rateLimitThreshold?: number;
   rateLimitState?: RateLimitState;
+  /** A rate gate shared with other clients (e.g. the cluster's Redis budget): every attempt passes it too. */
+  rateGate?: RateGate | undefined;
   /**
    * Requests in flight at once through this dispatcher, whoever sends them; adaptive below it (a 429
    * or nearly spent headroom halves it, healthy answers grow it back). Default: no budget.
@@ -132,7 +135,14 @@ export function createDispatcher(options: DispatcherOptions = {}): ApikitDispatc
       maxRedirections: options.maxRedirects ?? 5,
       stripHeadersOnCrossOriginRedirect: stripped,
     }),
-    rateLimitInterceptor({ state, bucket, observer, redactor, maxRetryAfterMs: retry.maxRetryAfterMs }),
+    rateLimitInterceptor({
+      state,
+      bucket,
+      observer,
+      redactor,
+      maxRetryAfterMs: retry.maxRetryAfterMs,
+      gate: options.rateGate,
+    }),
     retryInterceptor({ retry, observer, redactor, ...(options.random ? { random: options.random } : {}) }),
     authInterceptor(auth, origin),
     closedInterceptor(agent, redactor),

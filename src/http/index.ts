@@ -23,6 +23,7 @@ export {
 export { parseJson } from "./json.js";
 export { AdaptiveLimiter } from "./limiter.js";
 export { findLink, parseLinkHeader } from "./link-header.js";
+export type { RateGate } from "./rate-gate.js";
 export { type Headroom, RateLimitState } from "./rate-limit-state.js";
 export { parseRetryAfter } from "./retry-after.js";
 export { backoffDelay, decideRetry, type RetryDecision, type RetryInput } from "./retry-policy.js";

@@ -1,10 +1,12 @@
 // The rate-limit gate: learns the server's headroom from every response and holds requests while it
 // is spent (until the reset), and enforces the optional client-side requests-per-second limit.
+import { setTimeout as delay } from "node:timers/promises";
 import type { Dispatcher } from "undici";
 import { firstHeaderValue, type Redactor } from "../../base/index.js";
 import { RateLimitError } from "../../errors.js";
 import { urlOf } from "../context.js";
 import type { Observer } from "../events.js";
+import type { RateGate } from "../rate-gate.js";
 import type { RateLimitState } from "../rate-limit-state.js";
 import { parseRetryAfter } from "../retry-after.js";
 import type { TokenBucket } from "../token-bucket.js";
@@ -18,12 +20,14 @@ export interface RateLimitInterceptorOptions {
   redactor: Redactor;
   /** A Retry-After longer than this is not waited for, by this request (retry.ts) or any later one. */
   maxRetryAfterMs?: number | undefined;
+  /** A gate shared with other clients (the cluster's Redis budget): passed after the local waits, told of every server-asked pause. */
+  gate?: RateGate | undefined;
 }
 
 export function rateLimitInterceptor(
   options: RateLimitInterceptorOptions,
 ): Dispatcher.DispatcherComposeInterceptor {
-  const { state, bucket, observer, redactor, maxRetryAfterMs } = options;
+  const { state, bucket, observer, redactor, maxRetryAfterMs, gate } = options;
   // A Retry-After too long to wait for fails its own request (retry.ts). While what is left of it is
   // still too long, later requests fail the same way here: the state learned that wait too, and would
   // otherwise hold each of them for it (up to its 15-minute cap).
@@ -32,12 +36,18 @@ export function rateLimitInterceptor(
     const learning = forward(handler, {
       onResponseStart: (c, status, headers, message) => {
         state.ingest(headers);
-        if (maxRetryAfterMs !== undefined && (status === 429 || status === 503)) {
-          const afterMs = parseRetryAfter(firstHeaderValue(headers, "retry-after"));
-          if (afterMs !== undefined && afterMs > maxRetryAfterMs) {
-            refusal.untilMs = Math.max(refusal.untilMs, Date.now() + afterMs);
-            refusal.status = status;
-          }
+        const afterMs =
+          status === 429 || status === 503
+            ? parseRetryAfter(firstHeaderValue(headers, "retry-after"))
+            : undefined;
+        if (gate) {
+          if (afterMs !== undefined && afterMs > 0) gate.pause(afterMs);
+          else if (status === 429) gate.pause(1_000);
+          else if (state.shouldThrottle()) gate.pause(state.sleepDuration());
+        }
+        if (maxRetryAfterMs !== undefined && afterMs !== undefined && afterMs > maxRetryAfterMs) {
+          refusal.untilMs = Math.max(refusal.untilMs, Date.now() + afterMs);
+          refusal.status = status;
         }
         return handler.onResponseStart?.(c, status, headers, message);
       },
@@ -76,6 +86,7 @@ export function rateLimitInterceptor(
       waitMs = slot;
       reason = "client-side rateLimit";
     }
+    if (gate) return dispatchThroughGate(gate, waitMs, reason, opts, dispatch, learning, observer, redactor);
     if (waitMs <= 0) return dispatch(opts, learning);
 
     const headroom = state.headroom;
@@ -93,4 +104,33 @@ export function rateLimitInterceptor(
     });
     return dispatchWhenReady(dispatch, learning, ready, () => clearTimeout(timer));
   };
+}
+
+/** The local wait (if any), then the shared gate; an abort during either cancels both. */
+function dispatchThroughGate(
+  gate: RateGate,
+  waitMs: number,
+  reason: string,
+  opts: Dispatcher.DispatchOptions,
+  dispatch: Dispatcher.Dispatch,
+  handler: Dispatcher.DispatchHandler,
+  observer: Observer,
+  redactor: Redactor,
+): boolean {
+  const cancel = new AbortController();
+  if (waitMs > 0) {
+    observer.rateLimit({
+      method: (opts.method ?? "GET").toUpperCase(),
+      url: redactor.redactUrl(urlOf(opts)),
+      waitMs,
+      reason,
+    });
+  }
+  const ready = (async () => {
+    if (waitMs > 0) await delay(waitMs, undefined, { signal: cancel.signal });
+    await gate.acquire(cancel.signal);
+    return opts;
+  })();
+  ready.catch(() => undefined);
+  return dispatchWhenReady(dispatch, handler, ready, () => cancel.abort(new Error("aborted")));
 }
