@@ -5,6 +5,7 @@ import { z } from "zod";
 import { configError, PaginationConfig } from "../config/index.js";
 import type { Paginator } from "../pagination/index.js";
 import { FrameOptionsSchema, WriteOptionsSchema } from "../writers/index.js";
+import type { CheckpointStore } from "./checkpoint.js";
 import type { InvalidRecord } from "./record-ops.js";
 
 const ParamValue = z.union([z.string(), z.number(), z.boolean(), z.bigint(), z.null(), z.undefined()]);
@@ -140,9 +141,23 @@ export const FileOutputOptionsSchema = WriteOptionsSchema.extend({
   keepPartial: z.boolean().optional(),
   /**
    * A checkpoint file: after each page is durably written, the next request and the counts are saved
-   * there; running the same pull again after a crash resumes from the last completed page.
+   * there; running the same pull again after a crash resumes from the last completed page. Or a
+   * CheckpointStore (read/write/remove) that keeps it elsewhere, as the cluster does in Redis.
    */
-  checkpoint: z.string().min(1).optional(),
+  checkpoint: z
+    .union([
+      z.string().min(1),
+      z.custom<CheckpointStore>(
+        (v) =>
+          typeof v === "object" &&
+          v !== null &&
+          typeof (v as CheckpointStore).read === "function" &&
+          typeof (v as CheckpointStore).write === "function" &&
+          typeof (v as CheckpointStore).remove === "function",
+        { error: "must be a file path or a CheckpointStore (read, write, remove)" },
+      ),
+    ])
+    .optional(),
 });
 export type FileOutputOptions = z.input<typeof FileOutputOptionsSchema>;
 

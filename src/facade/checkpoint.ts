@@ -1,6 +1,7 @@
-// Resumable pulls. Each page's records are appended to a journal beside the target and fsynced; then
-// the checkpoint file (written atomically) records the next request and the counts. Killed at any
-// moment, a re-run of the same pull truncates the journal to the last recorded length and goes on
+// Resumable pulls. Each page's records are written to a journal beside the target (at the offset the
+// last checkpoint recorded) and fsynced; then the checkpoint (a file written atomically, or any
+// CheckpointStore: the cluster keeps it in Redis) records the next request and the counts. Killed at
+// any moment, a re-run of the same pull truncates the journal to the last recorded length and goes on
 // from the next request; once the listing is complete, the target is written from the journal in
 // the requested format (ndjson/jsonl: the journal itself is renamed), so the result equals an
 // uninterrupted run record for record. Nothing appears at the target before that.
@@ -17,7 +18,7 @@ import { parseJson } from "../http/index.js";
 import type { LoopPage, PageRequest, ResumePoint } from "../pagination/index.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import { FORMATS, type Format, getWriter, siblingPath } from "../writers/index.js";
-import { readStateFile } from "./state-file.js";
+import { parseState, readStateFile, type StateFileProblem } from "./state-file.js";
 import {
   commitOutput,
   discardOutput,
@@ -65,18 +66,57 @@ export interface ResumableRun {
   detected(): CheckpointState["strategy"];
 }
 
+/** Where a resumable pull keeps its checkpoint: a file (`checkpoint: "path"`), or any store of this shape. */
+export interface CheckpointStore {
+  /** Where it is, for messages: a path, or a Redis key. */
+  readonly where: string;
+  /** The saved state (checked: a damaged one throws OutputError naming `where`), or undefined for none. */
+  read(): Promise<CheckpointState | undefined>;
+  /** Saves the state so that a crash leaves the old one or the new one, never half of one. */
+  write(state: CheckpointState): Promise<void>;
+  remove(): Promise<void>;
+}
+
+/** The checkpoint as a JSON file, written atomically (fetchToFile's `checkpoint: "path"`). */
+export class FileCheckpointStore implements CheckpointStore {
+  readonly where: string;
+  constructor(path: string) {
+    this.where = resolve(path);
+  }
+  read(): Promise<CheckpointState | undefined> {
+    return readStateFile(this.where, CheckpointFile, (problem) => checkpointProblem(this.where, problem));
+  }
+  async write(state: CheckpointState): Promise<void> {
+    await writeFileAtomic(this.where, `${toJson(state, 2)}\n`, { mode: 0o600 });
+  }
+  async remove(): Promise<void> {
+    await rm(this.where, { force: true });
+  }
+}
+
+/** A checkpoint kept as text elsewhere (Redis), checked as a file's would be. */
+export function parseCheckpoint(text: string, where: string): CheckpointState {
+  return parseState(text, CheckpointFile, (problem) => checkpointProblem(where, problem));
+}
+
+export function checkpointText(state: CheckpointState): string {
+  return toJson(state);
+}
+
 export async function writeResumable(
   run: ResumableRun,
-  options: FileOutputOptions & { checkpoint: string },
+  options: FileOutputOptions & { checkpoint: string | CheckpointStore },
 ): Promise<FileOutputResult> {
   const format = resolveFormat(options);
   const target = resolve(options.filePath);
-  const checkpointPath = resolve(options.checkpoint);
+  const store =
+    typeof options.checkpoint === "string" ? new FileCheckpointStore(options.checkpoint) : options.checkpoint;
+  const checkpointPath = store.where;
   await mkdir(dirname(target), { recursive: true });
-  await mkdir(dirname(checkpointPath), { recursive: true });
+  if (store instanceof FileCheckpointStore) await mkdir(dirname(checkpointPath), { recursive: true });
   const fingerprint = hash({ ...run.identity, format, table: options.table, mode: options.mode });
 
-  let state = await readCheckpoint(checkpointPath);
+  let state = await store.read();
   if (state && state.fingerprint !== fingerprint) {
     throw new OutputError(
       `The checkpoint ${checkpointPath} was written for a different pull (${state.pull.url} → ${state.pull.format} ${state.pull.target}); ` +
@@ -86,7 +126,7 @@ export async function writeResumable(
   const journal = state?.journal ?? join(dirname(target), `.${basename(target)}.journal.ndjson`);
   if (state && state.next === null && !existsSync(journal) && existsSync(target)) {
     // A previous run finished writing the target and stopped before removing its checkpoint.
-    await rm(checkpointPath, { force: true });
+    await store.remove();
     return {
       path: target,
       format,
@@ -102,7 +142,9 @@ export async function writeResumable(
     );
   }
   if (state) await truncate(journal, state.journalBytes);
-  const handle = await open(journal, state ? "a" : "w", 0o600);
+  // Written at the offset the checkpoint knows (not appended): a page written twice (a worker that lost
+  // its partition to another and did not know yet) lands on the same bytes instead of after them.
+  const handle = await open(journal, state ? "r+" : "w", 0o600);
   let journalBytes = state?.journalBytes ?? 0;
   const progress = {
     pages: state?.pages ?? 0,
@@ -126,7 +168,7 @@ export async function writeResumable(
         for (const record of page.records) chunk += `${toJson(record)}\n`;
         if (chunk !== "") {
           const bytes = Buffer.from(chunk);
-          await handle.write(bytes);
+          await handle.write(bytes, 0, bytes.length, journalBytes);
           journalBytes += bytes.length;
         }
         await handle.sync();
@@ -147,7 +189,7 @@ export async function writeResumable(
           journalBytes,
           updatedAt: new Date().toISOString(),
         };
-        await writeCheckpoint(checkpointPath, state);
+        await store.write(state);
       }
       done = true;
     }
@@ -156,14 +198,16 @@ export async function writeResumable(
     throw withProgress(error, progress, target, { checkpoint: checkpointPath });
   }
   await handle.close();
-  return finish(format, journal, target, checkpointPath, options, progress);
+  // Bytes past the last checkpoint (a page written twice) are not part of the pull.
+  await truncate(journal, journalBytes);
+  return finish(format, journal, target, store, options, progress);
 }
 
 async function finish(
   format: Format,
   journal: string,
   target: string,
-  checkpointPath: string,
+  store: CheckpointStore,
   options: FileOutputOptions,
   progress: { pages: number; records: number; truncated: boolean },
 ): Promise<FileOutputResult> {
@@ -185,7 +229,7 @@ async function finish(
     await commitOutput(temp, target, format, options);
     await rm(journal, { force: true });
   }
-  await rm(checkpointPath, { force: true });
+  await store.remove();
   return { path: target, format, ...progress, bytes: (await stat(target)).size };
 }
 
@@ -247,31 +291,24 @@ const CheckpointFile = z.object({
   updatedAt: z.string(),
 });
 
-async function readCheckpoint(path: string): Promise<CheckpointState | undefined> {
-  return readStateFile(path, CheckpointFile, (problem) => {
-    if (problem.kind === "unreadable") {
-      return new OutputError(`Cannot read the checkpoint ${path}: ${problem.error.message}`, {
-        cause: problem.error,
-      });
-    }
-    if (problem.kind === "not-json") {
-      return new OutputError(`The checkpoint ${path} is not valid JSON; remove it to start over.`);
-    }
-    const marker = problem.json as Partial<Record<"apikit" | "version", unknown>> | null;
-    if (marker?.apikit !== "checkpoint" || marker.version !== VERSION) {
-      return new OutputError(
-        `${path} is not an apikit checkpoint (version ${VERSION}); remove it to start over.`,
-      );
-    }
+function checkpointProblem(path: string, problem: StateFileProblem): Error {
+  if (problem.kind === "unreadable") {
+    return new OutputError(`Cannot read the checkpoint ${path}: ${problem.error.message}`, {
+      cause: problem.error,
+    });
+  }
+  if (problem.kind === "not-json") {
+    return new OutputError(`The checkpoint ${path} is not valid JSON; remove it to start over.`);
+  }
+  const marker = problem.json as Partial<Record<"apikit" | "version", unknown>> | null;
+  if (marker?.apikit !== "checkpoint" || marker.version !== VERSION) {
     return new OutputError(
-      `The checkpoint ${path} is damaged; remove it to start over:\n${issueLines(problem.issues)}`,
+      `${path} is not an apikit checkpoint (version ${VERSION}); remove it to start over.`,
     );
-  });
-}
-
-/** Atomically: a crash leaves the old checkpoint or the new one, never half of one. */
-async function writeCheckpoint(path: string, state: CheckpointState): Promise<void> {
-  await writeFileAtomic(path, `${toJson(state, 2)}\n`, { mode: 0o600 });
+  }
+  return new OutputError(
+    `The checkpoint ${path} is damaged; remove it to start over:\n${issueLines(problem.issues)}`,
+  );
 }
 
 function hash(value: unknown): string {

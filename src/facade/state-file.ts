@@ -25,6 +25,15 @@ export async function readStateFile<S extends z.ZodType>(
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw problem({ kind: "unreadable", error: error as Error });
   }
+  return parseState(text, schema, problem);
+}
+
+/** A state kept somewhere else than a file (the cluster keeps checkpoints in Redis), checked the same way. */
+export function parseState<S extends z.ZodType>(
+  text: string,
+  schema: S,
+  problem: (problem: StateFileProblem) => Error,
+): z.output<S> {
   let json: unknown;
   try {
     // Big integers (a cursor in a saved request body) come back as the bigints they were.
