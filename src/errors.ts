@@ -194,6 +194,11 @@ export class OutputError extends ApikitError {
   override readonly code: string = "OUTPUT_ERROR";
 }
 
+/** The cluster cannot do what was asked: Redis unreachable (its URL redacted), an unknown pull id, a lost partition. */
+export class ClusterError extends ApikitError {
+  override readonly code: string = "CLUSTER_ERROR";
+}
+
 export interface GraphQLErrorEntry {
   message: string;
   path?: ReadonlyArray<string | number>;

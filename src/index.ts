@@ -16,6 +16,21 @@ export {
 } from "./auth/index.js";
 export { firstHeaderValue, headerValue } from "./base/index.js";
 export {
+  Cluster,
+  type ClusterOptions,
+  type ClusterWorker,
+  loadSpec,
+  type Manifest,
+  type PartitionFailure,
+  type PullSpec,
+  type PullSpecInput,
+  type PullState,
+  type PullStatus,
+  startWorker,
+  type WaitOptions,
+  type WorkerOptions,
+} from "./cluster/index.js";
+export {
   type AddConnectorOptions,
   ApiConfig,
   type ApiConfigInput,
@@ -63,6 +78,8 @@ export {
   Apikit,
   type ApikitOptions,
   type ApiResponse,
+  type CheckpointState,
+  type CheckpointStore,
   type CollectedRecords,
   DryRunResult,
   type FetchManyOptions,
@@ -100,6 +117,7 @@ export {
   type Hooks,
   type Logger,
   type PageEvent,
+  type RateGate,
   type RateLimitEvent,
   RateLimitState,
   type RequestEvent,

@@ -5,6 +5,7 @@
 import "./node-guard.js";
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
+import { registerCluster } from "./cluster.js";
 import { registerConfig } from "./config.js";
 import { registerDbt } from "./dbt.js";
 import { registerDemo } from "./demo.js";
@@ -32,6 +33,7 @@ export async function main(argv: string[]): Promise<number> {
   registerWebhook(program);
   registerInspect(program);
   registerConfig(program);
+  registerCluster(program);
   try {
     await program.parseAsync(argv);
     return 0;
