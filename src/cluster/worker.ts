@@ -5,6 +5,7 @@
 // job (a BullMQ flow's parent), which writes _manifest.json.
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
+import { stat } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join, relative } from "node:path";
 import type { Job, Worker } from "bullmq";
@@ -20,6 +21,7 @@ import {
   resolveNamed,
 } from "../facade/index.js";
 import { toJson } from "../flatten/index.js";
+import { harmonizeParquet } from "../writers/index.js";
 import { buildManifest, sha256File, writeManifest } from "./manifest.js";
 import { partition } from "./planner.js";
 import { credentialId, RedisRateBudget } from "./rate-budget.js";
@@ -148,8 +150,24 @@ export async function startWorker(options: WorkerOptions = {}): Promise<ClusterW
         `Pull ${pullId}: ${done.length} of ${record.total} partitions are done; no manifest yet`,
       );
     }
+    const dir = record.spec.output.dir;
+    if (record.spec.output.format === "parquet") {
+      // One schema for all partitions, so the dataset reads as one table; rewritten files get new hashes.
+      const rewritten = new Set(
+        await harmonizeParquet(done.map((d) => ({ path: join(dir, d.file), rows: d.records }))),
+      );
+      for (const entry of done) {
+        const path = join(dir, entry.file);
+        const { size } = await stat(path);
+        // A size that changed means a rewrite whose new hash a crash kept from Redis.
+        if (!rewritten.has(path) && size === entry.bytes) continue;
+        entry.bytes = size;
+        entry.sha256 = await sha256File(path);
+        await redis.hset(pullKeys(pullId).done, entry.key, toJson(entry));
+      }
+    }
     const completedAt = new Date().toISOString();
-    const path = await writeManifest(record.spec.output.dir, buildManifest(record, done, completedAt));
+    const path = await writeManifest(dir, buildManifest(record, done, completedAt));
     await redis.hset(pullKeys(pullId).pull, "completedAt", completedAt);
     logger.info(`pull ${pullId} complete: ${path}`);
     return path;

@@ -13,6 +13,7 @@ export {
   recordsToArrow,
   recordsToPolars,
 } from "./frames.js";
+export { harmonizeParquet, type ParquetPart } from "./harmonize.js";
 export { type FrameOptions, FrameOptionsSchema, type WriteOptions, WriteOptionsSchema } from "./options.js";
 export {
   FORMATS,
