@@ -36,7 +36,8 @@ export async function main(argv: string[]): Promise<number> {
   registerCluster(program);
   try {
     await program.parseAsync(argv);
-    return 0;
+    // A command that finished its output and still failed (cluster wait on a failed pull) set exitCode.
+    return Number(process.exitCode ?? 0);
   } catch (error) {
     if (error instanceof CommanderError) {
       // --help and --version end through here too, with exit code 0.

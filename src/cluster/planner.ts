@@ -47,7 +47,13 @@ export function partitions(spec: PullSpec): Partition[] {
       [{ path: "partitions.every", message: "too many windows" }],
     );
   }
-  const wholeDays = start % UNIT_MS.d === 0 && step % UNIT_MS.d === 0;
+  const wholeDays = start % UNIT_MS.d === 0 && step % UNIT_MS.d === 0 && end % UNIT_MS.d === 0;
+  if (p.format === "date" && !wholeDays) {
+    throw new ConfigError(
+      'partitions.format "date" needs windows of whole days from midnight UTC (start, end and every): a date cannot say where a shorter window starts',
+      [{ path: "partitions.format", message: "needs whole-day windows" }],
+    );
+  }
   const out: Partition[] = [];
   // Half-open windows [since, until): each until is the next since, and the last one stops at end.
   for (let since = start; since < end; since += step) {
