@@ -76,17 +76,22 @@ export interface ApiOptions {
   perSecond?: number;
   /** Answer the n-th request (1-based) with 429 and this Retry-After (s). */
   throttleAt?: { request: number; retryAfterS: number };
+  /** Answer the n-th request normally, with headers saying the window is spent for `resetS` seconds. */
+  spentAt?: { request: number; resetS: number };
 }
 
 export interface TestApi extends TestServer {
   /** When each request arrived (ms, performance.now()), and which were answered 429. */
   arrivals: number[];
   throttled: number[];
+  /** When the response saying the window is spent was answered. */
+  spent: number[];
 }
 
 export async function startApi(options: ApiOptions = {}): Promise<TestApi> {
   const arrivals: number[] = [];
   const throttled: number[] = [];
+  const spent: number[] = [];
   const bucket = { tokens: options.perSecond ?? 0, at: performance.now() };
   const server = await startServer(async (req, res) => {
     const now = performance.now();
@@ -115,8 +120,16 @@ export async function startApi(options: ApiOptions = {}): Promise<TestApi> {
       res.end('{"error":"slow down"}');
       return;
     }
+    if (options.spentAt?.request === n) {
+      spent.push(now);
+      res.setHeader("x-ratelimit-limit", "100");
+      res.setHeader("x-ratelimit-remaining", "0");
+      res.setHeader("x-ratelimit-reset", String(options.spentAt.resetS));
+    }
     if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
     const url = new URL(req.url, "http://x");
+    // The README's example API lives under /api.
+    url.pathname = url.pathname.replace(/^\/api(?=\/)/, "");
     const store = /^\/stores\/([^/]+)\/orders$/.exec(url.pathname)?.[1];
     res.setHeader("content-type", "application/json");
     if (store) {
@@ -144,5 +157,5 @@ export async function startApi(options: ApiOptions = {}): Promise<TestApi> {
     res.statusCode = 404;
     res.end('{"error":"not found"}');
   });
-  return Object.assign(server, { arrivals, throttled });
+  return Object.assign(server, { arrivals, throttled, spent });
 }

@@ -6,31 +6,19 @@ import { join } from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runApikit } from "../support/cli.js";
-import { clusterTests, startRedis, type TestRedis } from "../support/redis.js";
-import { ordersOf, startApi, type TestApi } from "./api.js";
+import { clusterTests } from "../support/redis.js";
+import { ordersOf, startApi } from "./api.js";
+import { clusterFixture } from "./fixture.js";
 import { startWorkerProcess, stopWorkers } from "./workers.js";
 
 describe.skipIf(clusterTests().skip)("apikit cluster and apikit worker (real Redis)", () => {
-  let redis: TestRedis;
-  let api: TestApi;
-  let dir: string;
-
-  beforeAll(async () => {
-    redis = await startRedis();
-    api = await startApi({ latencyMs: 20 });
-    dir = mkdtempSync(join(tmpdir(), "apikit-cluster-cli-"));
-  });
-  afterAll(async () => {
-    await api?.close();
-    await redis?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  const fx = clusterFixture({ latencyMs: 20 });
 
   const toml = (name: string, values: string[]) =>
     [
       `name = "${name}"`,
       "[source]",
-      `baseUrl = "${api.url}"`,
+      `baseUrl = "${fx.api.url}"`,
       'path = "/stores/{value}/orders"',
       'dataPath = "data"',
       "[source.pagination]",
@@ -44,16 +32,18 @@ describe.skipIf(clusterTests().skip)("apikit cluster and apikit worker (real Red
     ].join("\n");
 
   it("submit prints the id, status --json has the documented shape, wait exits 0 once complete", async () => {
-    const specPath = join(dir, "orders.toml");
+    const specPath = join(fx.dir, "orders.toml");
     writeFileSync(specPath, toml("orders", ["c1", "c2", "c3"]));
-    const env = { APIKIT_REDIS_URL: redis.url };
+    const env = { APIKIT_REDIS_URL: fx.redis.url };
     const submitted = await runApikit(["cluster", "submit", specPath], { env });
     expect(submitted.stderr).toBe("");
     expect(submitted.code).toBe(0);
     const id = submitted.stdout.trim();
     expect(id).toMatch(/^orders-[0-9a-f]{12}$/);
     // The same spec again: the same id.
-    expect((await runApikit(["cluster", "submit", specPath, "--redis", redis.url])).stdout.trim()).toBe(id);
+    expect((await runApikit(["cluster", "submit", specPath, "--redis", fx.redis.url])).stdout.trim()).toBe(
+      id,
+    );
 
     const waiting = await runApikit(["cluster", "status", id, "--json"], { env });
     expect(JSON.parse(waiting.stdout)).toMatchObject({
@@ -66,7 +56,7 @@ describe.skipIf(clusterTests().skip)("apikit cluster and apikit worker (real Red
       failures: [],
     });
 
-    const worker = await startWorkerProcess(redis.url);
+    const worker = await startWorkerProcess(fx.redis.url);
     try {
       const waited = await runApikit(["cluster", "wait", id], { env });
       expect(waited.code).toBe(0);
@@ -74,7 +64,7 @@ describe.skipIf(clusterTests().skip)("apikit cluster and apikit worker (real Red
       const status = JSON.parse((await runApikit(["cluster", "status", id, "--json"], { env })).stdout);
       expect(status.state).toBe("complete");
       expect(status.records).toBe(["c1", "c2", "c3"].flatMap(ordersOf).length);
-      expect(status.output.manifest).toBe(join(dir, "orders-data", "_manifest.json"));
+      expect(status.output.manifest).toBe(join(fx.dir, "orders-data", "_manifest.json"));
     } finally {
       await stopWorkers([worker]);
     }
@@ -82,19 +72,19 @@ describe.skipIf(clusterTests().skip)("apikit cluster and apikit worker (real Red
   }, 60_000);
 
   it("wait exits 1 for a failed pull, and retry says how many partitions it queued again", async () => {
-    const specPath = join(dir, "missing.json");
+    const specPath = join(fx.dir, "missing.json");
     writeFileSync(
       specPath,
       JSON.stringify({
         name: "missing",
-        source: { baseUrl: api.url, path: "/nowhere/{value}", dataPath: "data" },
+        source: { baseUrl: fx.api.url, path: "/nowhere/{value}", dataPath: "data" },
         partitions: { by: "list", values: ["m1", "m2"] },
-        output: { dir: join(dir, "missing-data") },
+        output: { dir: join(fx.dir, "missing-data") },
       }),
     );
-    const env = { APIKIT_REDIS_URL: redis.url };
+    const env = { APIKIT_REDIS_URL: fx.redis.url };
     const id = (await runApikit(["cluster", "submit", specPath], { env })).stdout.trim();
-    const worker = await startWorkerProcess(redis.url);
+    const worker = await startWorkerProcess(fx.redis.url);
     try {
       const waited = await runApikit(["cluster", "wait", id], { env });
       expect(waited.code).toBe(1);
@@ -108,20 +98,20 @@ describe.skipIf(clusterTests().skip)("apikit cluster and apikit worker (real Red
   }, 60_000);
 
   it("names what is wrong: a spec with a typo (exit 2), an unknown pull id, an unreachable Redis", async () => {
-    const bad = join(dir, "bad.json");
+    const bad = join(fx.dir, "bad.json");
     writeFileSync(
       bad,
       JSON.stringify({
         name: "x",
-        source: { baseUrl: api.url, path: "/x/{value}" },
+        source: { baseUrl: fx.api.url, path: "/x/{value}" },
         partitions: { by: "lst" },
         output: { dir: "o" },
       }),
     );
-    const typo = await runApikit(["cluster", "submit", bad, "--redis", redis.url]);
+    const typo = await runApikit(["cluster", "submit", bad, "--redis", fx.redis.url]);
     expect(typo.code).toBe(2);
     expect(typo.stderr).toContain("partitions.by");
-    const unknown = await runApikit(["cluster", "status", "nope-123", "--redis", redis.url]);
+    const unknown = await runApikit(["cluster", "status", "nope-123", "--redis", fx.redis.url]);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('No pull with id "nope-123"');
     const down = await runApikit(["cluster", "status", "x", "--redis", "redis://:pw@127.0.0.1:1"]);
@@ -131,12 +121,12 @@ describe.skipIf(clusterTests().skip)("apikit cluster and apikit worker (real Red
   });
 
   it("a worker told SIGTERM mid-partition saves its checkpoint, exits 0, and another finishes the partition", async () => {
-    const specPath = join(dir, "term.toml");
+    const specPath = join(fx.dir, "term.toml");
     writeFileSync(specPath, toml("term", ["store-13", "store-7"]));
-    const env = { APIKIT_REDIS_URL: redis.url };
+    const env = { APIKIT_REDIS_URL: fx.redis.url };
     const id = (await runApikit(["cluster", "submit", specPath], { env })).stdout.trim();
-    const first = await startWorkerProcess(redis.url, { concurrency: 2 });
-    const peek = new Redis(redis.url);
+    const first = await startWorkerProcess(fx.redis.url, { concurrency: 2 });
+    const peek = new Redis(fx.redis.url);
     try {
       let saved: string | null = null;
       for (let i = 0; i < 500 && !saved; i++) {
@@ -155,7 +145,7 @@ describe.skipIf(clusterTests().skip)("apikit cluster and apikit worker (real Red
       // Its checkpoint is still there for the next worker.
       expect(await peek.exists(saved!)).toBe(1);
 
-      const second = await startWorkerProcess(redis.url);
+      const second = await startWorkerProcess(fx.redis.url);
       try {
         expect((await runApikit(["cluster", "wait", id], { env })).code).toBe(0);
       } finally {

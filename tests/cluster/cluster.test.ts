@@ -14,46 +14,34 @@ import {
   type PullSpecInput,
   startWorker,
 } from "../../src/index.js";
-import { clusterTests, startRedis, type TestRedis } from "../support/redis.js";
+import { clusterTests } from "../support/redis.js";
 import { duckQuery } from "../writers/support.js";
-import { ordersOf, startApi, type TestApi } from "./api.js";
+import { ordersOf, startApi } from "./api.js";
+import { clusterFixture } from "./fixture.js";
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
 describe.skipIf(clusterTests().skip)("cluster (one process, real Redis)", () => {
-  let redis: TestRedis;
-  let api: TestApi;
-  let dir: string;
-
-  beforeAll(async () => {
-    redis = await startRedis();
-    api = await startApi();
-    dir = mkdtempSync(join(tmpdir(), "apikit-cluster-"));
-  });
-  afterAll(async () => {
-    await api?.close();
-    await redis?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  const fx = clusterFixture({});
 
   const storeSpec = (name: string, values: string[], extra: Partial<PullSpecInput> = {}): PullSpecInput => ({
     name,
     source: {
-      baseUrl: api.url,
+      baseUrl: fx.api.url,
       path: "/stores/{value}/orders",
       pagination: { strategy: "offset", pageSize: 10 },
       dataPath: "data",
     },
     partitions: { by: "list", values },
-    output: { dir: join(dir, name), format: "parquet" },
+    output: { dir: join(fx.dir, name), format: "parquet" },
     ...extra,
   });
 
   it("pulls every partition once, writes the manifest last, and DuckDB and polars read the dataset as one table", async () => {
     const stores = Array.from({ length: 12 }, (_, i) => `shop${i}`);
-    const cluster = new Cluster({ redis: redis.url });
+    const cluster = new Cluster({ redis: fx.redis.url });
     const workers = await Promise.all(
-      [1, 2].map(() => startWorker({ redis: redis.url, concurrency: 2, logger: quiet })),
+      [1, 2].map(() => startWorker({ redis: fx.redis.url, concurrency: 2, logger: quiet })),
     );
     try {
       const id = await cluster.submit(storeSpec("orders", stores));
@@ -64,7 +52,7 @@ describe.skipIf(clusterTests().skip)("cluster (one process, real Redis)", () => 
       expect(final.partitions).toEqual({ total: 12, waiting: 0, running: 0, done: 12, failed: 0 });
       expect(final.records).toBe(expected.length);
 
-      const manifest = JSON.parse(readFileSync(join(dir, "orders", "_manifest.json"), "utf8")) as Manifest;
+      const manifest = JSON.parse(readFileSync(join(fx.dir, "orders", "_manifest.json"), "utf8")) as Manifest;
       expect(manifest.pull).toBe(id);
       expect(manifest.totals.records).toBe(expected.length);
       expect(manifest.partitions.map((p) => p.key).sort()).toEqual([...stores].sort());
@@ -74,7 +62,7 @@ describe.skipIf(clusterTests().skip)("cluster (one process, real Redis)", () => 
         expect(p.records).toBe(ordersOf(p.key).length);
       }
 
-      const glob = join(dir, "orders", "**", "*.parquet");
+      const glob = join(fx.dir, "orders", "**", "*.parquet");
       const rows = await duckQuery(
         `SELECT id, store, amount, ref, note, customer__name, customer__city, partition FROM read_parquet('${glob}', hive_partitioning = true) ORDER BY id`,
       );
@@ -103,13 +91,13 @@ describe.skipIf(clusterTests().skip)("cluster (one process, real Redis)", () => 
   });
 
   it("submitting the same spec again returns the same id and queues nothing new", async () => {
-    const cluster = new Cluster({ redis: redis.url });
-    const worker = await startWorker({ redis: redis.url, logger: quiet });
+    const cluster = new Cluster({ redis: fx.redis.url });
+    const worker = await startWorker({ redis: fx.redis.url, logger: quiet });
     try {
       const spec = storeSpec("again", ["a1", "a2", "a3"]);
       const id = await cluster.submit(spec);
       await cluster.wait(id, { intervalMs: 100 });
-      const before = api.requests.length;
+      const before = fx.api.requests.length;
       // Keys in another order: the same spec.
       const reordered = {
         output: spec.output,
@@ -119,7 +107,7 @@ describe.skipIf(clusterTests().skip)("cluster (one process, real Redis)", () => 
       };
       expect(await cluster.submit(reordered)).toBe(id);
       await new Promise((r) => setTimeout(r, 500));
-      expect(api.requests.length).toBe(before);
+      expect(fx.api.requests.length).toBe(before);
       expect((await cluster.status(id)).state).toBe("complete");
     } finally {
       await worker.close();
@@ -128,7 +116,7 @@ describe.skipIf(clusterTests().skip)("cluster (one process, real Redis)", () => 
   });
 
   it("a partition that fails keeps the pull failed with its typed error; retry() re-runs only the failed ones", async () => {
-    const cluster = new Cluster({ redis: redis.url });
+    const cluster = new Cluster({ redis: fx.redis.url });
     // b2's path 404s until the test renames it: a failure the retry then fixes.
     let broken = true;
     const flaky = await startApi();
@@ -144,7 +132,7 @@ describe.skipIf(clusterTests().skip)("cluster (one process, real Redis)", () => 
       res.writeHead(upstream.status, { "content-type": "application/json" });
       res.end(await upstream.text());
     });
-    const worker = await startWorker({ redis: redis.url, logger: quiet });
+    const worker = await startWorker({ redis: fx.redis.url, logger: quiet });
     try {
       const spec = storeSpec("failing", ["b1", "b2", "b3"]);
       (spec.source as Record<string, unknown>).baseUrl = proxy.url;
@@ -173,7 +161,7 @@ describe.skipIf(clusterTests().skip)("cluster (one process, real Redis)", () => 
   });
 
   it("refuses a spec that writes a secret out, and names where", async () => {
-    const cluster = new Cluster({ redis: redis.url });
+    const cluster = new Cluster({ redis: fx.redis.url });
     try {
       const spec = storeSpec("secret", ["s1"]);
       (spec.source as Record<string, unknown>).auth = { type: "bearer", token: "sk_live_abc" };

@@ -7,9 +7,10 @@ import { join } from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Apikit, Cluster, type Manifest, type PullSpecInput } from "../../src/index.js";
-import { clusterTests, startRedis, type TestRedis } from "../support/redis.js";
+import { clusterTests } from "../support/redis.js";
 import { duckQuery } from "../writers/support.js";
-import { ordersOf, startApi, type TestApi } from "./api.js";
+import { ordersOf, startApi } from "./api.js";
+import { clusterFixture } from "./fixture.js";
 import { startWorkerProcess, stopWorkers, type WorkerProcess } from "./workers.js";
 
 const ORDER_COLUMNS = "id, store, amount, ref, note, customer__name, customer__city";
@@ -57,41 +58,33 @@ async function singleProcess(spec: PullSpecInput, dir: string, columns: string) 
 }
 
 describe.skipIf(clusterTests().skip)("cluster of worker processes (real Redis)", () => {
-  let redis: TestRedis;
-  let api: TestApi;
-  let dir: string;
-
-  beforeAll(async () => {
-    redis = await startRedis();
-    api = await startApi({ latencyMs: 3 });
-    dir = mkdtempSync(join(tmpdir(), "apikit-cluster-procs-"));
-  });
-  afterAll(async () => {
-    await api?.close();
-    await redis?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  const fx = clusterFixture({ latencyMs: 3 });
 
   it("3 workers pull 40 list partitions and 30 daily windows into datasets equal to single-process pulls", async () => {
     const workers: WorkerProcess[] = [];
-    const cluster = new Cluster({ redis: redis.url });
+    const cluster = new Cluster({ redis: fx.redis.url });
     try {
       for (let i = 0; i < 3; i++)
-        workers.push(await startWorkerProcess(redis.url, { concurrency: 3, lockMs: 1_000 }));
+        workers.push(await startWorkerProcess(fx.redis.url, { concurrency: 3, lockMs: 1_000 }));
       const stores: PullSpecInput = {
         name: "stores",
         source: {
-          baseUrl: api.url,
+          baseUrl: fx.api.url,
           path: "/stores/{value}/orders",
           pagination: { strategy: "offset", pageSize: 10 },
           dataPath: "data",
         },
         partitions: { by: "list", values: Array.from({ length: 40 }, (_, i) => `store-${i}`) },
-        output: { dir: join(dir, "stores") },
+        output: { dir: join(fx.dir, "stores") },
       };
       const events: PullSpecInput = {
         name: "events",
-        source: { baseUrl: api.url, path: "/events", pagination: { strategy: "cursor" }, dataPath: "data" },
+        source: {
+          baseUrl: fx.api.url,
+          path: "/events",
+          pagination: { strategy: "cursor" },
+          dataPath: "data",
+        },
         partitions: {
           by: "window",
           start: "2024-01-01T00:00:00Z",
@@ -100,7 +93,7 @@ describe.skipIf(clusterTests().skip)("cluster of worker processes (real Redis)",
           sinceParam: "since",
           untilParam: "until",
         },
-        output: { dir: join(dir, "events"), format: "parquet" },
+        output: { dir: join(fx.dir, "events"), format: "parquet" },
       };
       const ids = [await cluster.submit(stores), await cluster.submit(events)];
       const finals = await Promise.all(ids.map((id) => cluster.wait(id, { intervalMs: 100 })));
@@ -108,23 +101,23 @@ describe.skipIf(clusterTests().skip)("cluster of worker processes (real Redis)",
       expect(finals[0]!.partitions.done).toBe(40);
       expect(finals[1]!.partitions.done).toBe(30);
 
-      const clustered = await readDataset(join(dir, "stores"), ORDER_COLUMNS);
-      const single = await singleProcess(stores, join(dir, "single-stores"), ORDER_COLUMNS);
+      const clustered = await readDataset(join(fx.dir, "stores"), ORDER_COLUMNS);
+      const single = await singleProcess(stores, join(fx.dir, "single-stores"), ORDER_COLUMNS);
       expect(clustered.length).toBe(
         Array.from({ length: 40 }, (_, i) => ordersOf(`store-${i}`)).flat().length,
       );
       expect(clustered).toEqual(single);
 
       const eventColumns = '"id", "at", "value", "label"';
-      const clusteredEvents = await readDataset(join(dir, "events"), eventColumns);
-      const singleEvents = await singleProcess(events, join(dir, "single-events"), eventColumns);
+      const clusteredEvents = await readDataset(join(fx.dir, "events"), eventColumns);
+      const singleEvents = await singleProcess(events, join(fx.dir, "single-events"), eventColumns);
       expect(clusteredEvents.length).toBeGreaterThan(1000);
       expect(clusteredEvents).toEqual(singleEvents);
       // Half-open windows: every event once, none lost at a day's edge.
       expect(new Set(clusteredEvents.map((e) => e.id)).size).toBe(clusteredEvents.length);
 
       for (const [i, name] of ["stores", "events"].entries()) {
-        const manifest = JSON.parse(readFileSync(join(dir, name, "_manifest.json"), "utf8")) as Manifest;
+        const manifest = JSON.parse(readFileSync(join(fx.dir, name, "_manifest.json"), "utf8")) as Manifest;
         expect(manifest.totals.records).toBe(name === "stores" ? clustered.length : clusteredEvents.length);
         expect(manifest.totals.partitions).toBe(name === "stores" ? 40 : 30);
         expect(finals[i]!.records).toBe(manifest.totals.records);
@@ -143,11 +136,11 @@ describe.skipIf(clusterTests().skip)("cluster of worker processes (real Redis)",
     it(`a worker SIGKILLed mid-partition (seed ${seed}): another resumes it; no record lost or doubled`, async () => {
       const slow = await startApi({ latencyMs: 15 });
       const workers: WorkerProcess[] = [];
-      const cluster = new Cluster({ redis: redis.url });
-      const peek = new Redis(redis.url);
+      const cluster = new Cluster({ redis: fx.redis.url });
+      const peek = new Redis(fx.redis.url);
       try {
         for (let i = 0; i < 3; i++) {
-          workers.push(await startWorkerProcess(redis.url, { concurrency: 2, lockMs: 1_000 }));
+          workers.push(await startWorkerProcess(fx.redis.url, { concurrency: 2, lockMs: 1_000 }));
         }
         const values = Array.from({ length: 24 }, (_, i) => `k${seed}-${i}`);
         const spec: PullSpecInput = {
@@ -160,7 +153,7 @@ describe.skipIf(clusterTests().skip)("cluster of worker processes (real Redis)",
             concurrency: 1,
           },
           partitions: { by: "list", values },
-          output: { dir: join(dir, `killed-${seed}`) },
+          output: { dir: join(fx.dir, `killed-${seed}`) },
         };
         const id = await cluster.submit(spec);
         const victim = workers[seed % 3]!;
@@ -184,7 +177,7 @@ describe.skipIf(clusterTests().skip)("cluster of worker processes (real Redis)",
         const final = await cluster.wait(id, { intervalMs: 100 });
         expect(final.state).toBe("complete");
 
-        const rows = await readDataset(join(dir, `killed-${seed}`), "id");
+        const rows = await readDataset(join(fx.dir, `killed-${seed}`), "id");
         const expected = values
           .flatMap(ordersOf)
           .map((o) => o.id)
