@@ -160,6 +160,42 @@ describe.skipIf(clusterTests().skip)("cluster (one process, real Redis)", () => 
     }
   });
 
+  it("a connector source finds its secret in each worker's environment, and the worker's requests carry it", async () => {
+    const cluster = new Cluster({ redis: fx.redis.url });
+    const worker = await startWorker({
+      redis: fx.redis.url,
+      logger: quiet,
+      env: { GITHUB_TOKEN: "ghp_worker_env" },
+    });
+    try {
+      const before = fx.api.requests.length;
+      const id = await cluster.submit({
+        name: "via-connector",
+        source: {
+          connector: "github",
+          baseUrl: fx.api.url,
+          path: "/stores/{value}/orders",
+          pagination: { strategy: "offset", pageSize: 10 },
+          dataPath: "data",
+        },
+        partitions: { by: "list", values: ["g1", "g2"] },
+        output: { dir: join(fx.dir, "via-connector"), format: "ndjson" },
+      });
+      const final = await cluster.wait(id, { intervalMs: 100 });
+      expect(final.state).toBe("complete");
+      expect(final.records).toBe(["g1", "g2"].flatMap(ordersOf).length);
+      const sent = fx.api.requests.slice(before);
+      expect(sent.length).toBeGreaterThan(0);
+      for (const r of sent) {
+        expect(r.headers.authorization).toBe("Bearer ghp_worker_env");
+        expect(r.headers.accept).toContain("application/vnd.github+json");
+      }
+    } finally {
+      await worker.close();
+      await cluster.close();
+    }
+  });
+
   it("refuses a spec that writes a secret out, and names where", async () => {
     const cluster = new Cluster({ redis: fx.redis.url });
     try {
