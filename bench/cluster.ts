@@ -134,8 +134,8 @@ try {
         await stop(procs);
         if (final.state !== "complete") throw new Error(`${name}: ${final.state}`);
         const key = `${format} ${workers} worker${workers > 1 ? "s" : ""}`;
-        (times[key] ??= []).push(ms);
-        (cpus[key] ??= []).push(cpu);
+        times[key] = [...(times[key] ?? []), ms];
+        cpus[key] = [...(cpus[key] ?? []), cpu];
         console.log(
           `${key}: ${Math.round(ms)} ms, ${final.records} records, ${api.requests.length - before} requests, workers used ${cpu.toFixed(1)} CPU s`,
         );

@@ -1,13 +1,12 @@
 // The cluster from the shell: `apikit cluster submit|status|wait|retry` and `apikit worker`, as a user
 // runs them (the built CLI), against a real redis-server and a loopback API.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runApikit } from "../support/cli.js";
 import { clusterTests } from "../support/redis.js";
-import { ordersOf, startApi } from "./api.js";
+import { ordersOf } from "./api.js";
 import { clusterFixture } from "./fixture.js";
 import { startWorkerProcess, stopWorkers } from "./workers.js";
 

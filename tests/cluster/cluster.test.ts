@@ -1,11 +1,10 @@
 // The cluster in one process: a real redis-server, workers started with startWorker(), a loopback API.
 // Submit is idempotent, status counts right, the dataset and manifest are complete, DuckDB and polars
 // read it as one table, failed partitions fail the pull visibly and retry() re-runs only them.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import pl from "nodejs-polars";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   Cluster,
   ClusterError,

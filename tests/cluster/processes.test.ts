@@ -1,11 +1,10 @@
 // The cluster as it runs for real: `apikit worker` processes on a real redis-server, a loopback API.
 // Three workers pull 40 list partitions and 30 daily windows into a dataset equal, record for record,
 // to single-process pulls; a worker SIGKILLed mid-partition loses nothing and duplicates nothing.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Apikit, Cluster, type Manifest, type PullSpecInput } from "../../src/index.js";
 import { clusterTests } from "../support/redis.js";
 import { duckQuery } from "../writers/support.js";

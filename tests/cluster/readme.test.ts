@@ -2,16 +2,15 @@
 // commands with `apikit worker` in the background, its DuckDB query and its code example, against a
 // real redis-server and a loopback API shaped like the example's.
 import { spawn } from "node:child_process";
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Cluster, startWorker } from "../../src/index.js";
 import { BIN } from "../support/cli.js";
 import { clusterTests } from "../support/redis.js";
 import { duckQuery } from "../writers/support.js";
-import { ordersOf, startApi } from "./api.js";
+import { ordersOf } from "./api.js";
 import { clusterFixture } from "./fixture.js";
 
 const README = readFileSync(join(import.meta.dirname, "../../README.md"), "utf8");
