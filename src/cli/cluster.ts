@@ -51,6 +51,10 @@ export function registerCluster(program: Command): void {
     .argument("<spec>", "the pull spec file")
     .option("--redis <url>", REDIS_HELP)
     .option("--json", "print { id, partitions } as JSON")
+    .addHelpText(
+      "after",
+      "\nExample:\n  $ APIKIT_REDIS_URL=redis://127.0.0.1:6379 apikit cluster submit orders.json",
+    )
     .action(async (path: string, flags: Flags) => {
       const spec = await loadSpec(path);
       await withCluster(flags, async (c) => {
@@ -70,6 +74,7 @@ export function registerCluster(program: Command): void {
     .argument("<id>", "the pull id that submit printed")
     .option("--redis <url>", REDIS_HELP)
     .option("--json", "print the status as JSON")
+    .addHelpText("after", "\nExample:\n  $ apikit cluster status orders-by-store-3f2a9c1e0b7d --json")
     .action(async (id: string, flags: Flags) => {
       await withCluster(flags, async (c) => printStatus(await c.status(id), flags.json));
     });
@@ -79,6 +84,7 @@ export function registerCluster(program: Command): void {
     .description("put a pull's failed partitions (only those) back in the queue")
     .argument("<id>", "the pull id")
     .option("--redis <url>", REDIS_HELP)
+    .addHelpText("after", "\nExample:\n  $ apikit cluster retry orders-by-store-3f2a9c1e0b7d")
     .action(async (id: string, flags: Flags) => {
       await withCluster(flags, async (c) => {
         const n = await c.retry(id);
@@ -92,6 +98,7 @@ export function registerCluster(program: Command): void {
     .argument("<id>", "the pull id")
     .option("--redis <url>", REDIS_HELP)
     .option("--json", "print the final status as JSON")
+    .addHelpText("after", "\nExample:\n  $ apikit cluster wait orders-by-store-3f2a9c1e0b7d && echo complete")
     .action(async (id: string, flags: Flags) => {
       const tty = process.stderr.isTTY === true;
       const final = await withCluster(flags, (c) =>
@@ -116,6 +123,7 @@ export function registerCluster(program: Command): void {
       "how long a dead worker's partition waits before another worker takes it (default 30000)",
       positiveInt("--lock-ms"),
     )
+    .addHelpText("after", "\nExample:\n  $ apikit worker --redis redis://127.0.0.1:6379 --concurrency 4")
     .action(async (flags: Flags & { concurrency?: number; lockMs?: number }) => {
       const opts = program.opts() as { verbose?: boolean; quiet?: boolean };
       const logger = consoleLogger(opts.verbose ? "debug" : opts.quiet ? "error" : "info");
