@@ -18,7 +18,7 @@ import {
   redisUrl,
 } from "./redis.js";
 import { type PullSpec, type PullSpecInput, parseSpec, pullId, specHash } from "./spec.js";
-import { failures, loadPull, type PartitionDone, type PartitionFailure } from "./store.js";
+import { doneEntries, failures, loadPull, type PartitionFailure } from "./store.js";
 
 export type PullState = "waiting" | "running" | "complete" | "failed";
 
@@ -128,12 +128,11 @@ export class Cluster implements AsyncDisposable {
     const redis = await this.#connection();
     const record = await loadPull(redis, id);
     const keys = pullKeys(id);
-    const [doneValues, running, failed] = await Promise.all([
-      redis.hvals(keys.done),
+    const [done, running, failed] = await Promise.all([
+      doneEntries(redis, id),
       redis.hlen(keys.running),
       failures(redis, id),
     ]);
-    const done = doneValues.map((text) => JSON.parse(text) as PartitionDone);
     const total = record.total;
     const settled = done.length + failed.length;
     const state: PullState = record.completedAt

@@ -67,11 +67,6 @@ export function partitions(spec: PullSpec): Partition[] {
   return out;
 }
 
-/** The partition with this key, or undefined when the spec has none. */
-export function partition(spec: PullSpec, key: string): Partition | undefined {
-  return partitions(spec).find((p) => p.key === key);
-}
-
 /** 2024-01-01T06-00-00Z: no ":" (it is a directory name and a job id). */
 function windowKey(ms: number): string {
   return new Date(ms)

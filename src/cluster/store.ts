@@ -84,6 +84,7 @@ type Fenced = Redis & {
 export class RedisCheckpointStore implements CheckpointStore {
   readonly where: string;
   readonly #redis: Fenced;
+  readonly #key: string;
   readonly #lockKey: string;
   readonly #token: string;
 
@@ -91,13 +92,10 @@ export class RedisCheckpointStore implements CheckpointStore {
     if (!("apikitFencedSet" in redis))
       redis.defineCommand("apikitFencedSet", { numberOfKeys: 2, lua: FENCED_SET });
     this.#redis = redis as Fenced;
-    this.where = `redis key ${pullKeys(pull).checkpoint(partition)}`;
+    this.#key = pullKeys(pull).checkpoint(partition);
+    this.where = `redis key ${this.#key}`;
     this.#lockKey = lock.key;
     this.#token = lock.token;
-  }
-
-  get #key(): string {
-    return this.where.slice("redis key ".length);
   }
 
   async read(): Promise<CheckpointState | undefined> {

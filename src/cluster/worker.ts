@@ -21,9 +21,10 @@ import {
   resolveNamed,
 } from "../facade/index.js";
 import { toJson } from "../flatten/index.js";
+import { parseJson } from "../http/index.js";
 import { harmonizeParquet } from "../writers/index.js";
 import { buildManifest, sha256File, writeManifest } from "./manifest.js";
-import { partition } from "./planner.js";
+import { type Partition, partitions } from "./planner.js";
 import { credentialId, RedisRateBudget } from "./rate-budget.js";
 import { BULL_PREFIX, connect, pullKeys, QUEUE_NAME, redisUrl } from "./redis.js";
 import { resolveEnvRefs } from "./spec.js";
@@ -81,10 +82,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<ClusterW
   const redis = await connect(url, { persistent: true });
   const { Worker, DelayedError, UnrecoverableError } = await import("bullmq");
   const stop = new AbortController();
-  const clients = new Map<
-    string,
-    Promise<{ client: Apikit; call: Record<string, unknown>; record: PullRecord }>
-  >();
+  const clients = new Map<string, Promise<OpenPull>>();
 
   const pullClient = (pullId: string) => {
     let entry = clients.get(pullId);
@@ -99,13 +97,13 @@ export async function startWorker(options: WorkerOptions = {}): Promise<ClusterW
   const processPartition = async (job: Job<JobData>, token: string | undefined): Promise<PartitionDone> => {
     const { pull: pullId, key = "" } = job.data;
     const keys = pullKeys(pullId);
-    const { client, call, record } = await pullClient(pullId);
+    const { client, call, record, parts } = await pullClient(pullId);
     const already = await redis.hget(keys.done, key);
     if (already) {
-      const done = JSON.parse(already) as PartitionDone;
+      const done = parseJson(already) as PartitionDone;
       if (existsSync(join(record.spec.output.dir, done.file))) return done;
     }
-    const part = partition(record.spec, key);
+    const part = parts.get(key);
     if (!part) throw new ClusterError(`Pull ${pullId} has no partition "${key}"`);
     await redis.hset(keys.running, key, id);
     const { dir, format } = record.spec.output;
@@ -243,11 +241,20 @@ export async function startWorker(options: WorkerOptions = {}): Promise<ClusterW
 }
 
 /** A client for one pull on this worker: its secrets from this worker's environment, its requests through the shared budget. */
+interface OpenPull {
+  client: Apikit;
+  /** The per-call options of the source. */
+  call: Record<string, unknown>;
+  record: PullRecord;
+  /** The pull's partitions by key, planned once per worker rather than once per partition. */
+  parts: Map<string, Partition>;
+}
+
 async function openPull(
   redis: Redis,
   pullId: string,
   context: { env: NodeJS.ProcessEnv; logger: Logger; concurrency: number },
-): Promise<{ client: Apikit; call: Record<string, unknown>; record: PullRecord }> {
+): Promise<OpenPull> {
   const record = await loadPull(redis, pullId);
   const {
     path: _path,
@@ -301,7 +308,7 @@ async function openPull(
       },
     },
   });
-  return { client, call, record };
+  return { client, call, record, parts: new Map(partitions(record.spec).map((p) => [p.key, p])) };
 }
 
 /** Worth another run: transient trouble (network, 5xx, 429, a lost lock); not a mistake in the spec or a 4xx. */

@@ -86,51 +86,27 @@ export function rateLimitInterceptor(
       waitMs = slot;
       reason = "client-side rateLimit";
     }
-    if (gate) return dispatchThroughGate(gate, waitMs, reason, opts, dispatch, learning, observer, redactor);
-    if (waitMs <= 0) return dispatch(opts, learning);
+    if (waitMs <= 0 && !gate) return dispatch(opts, learning);
 
-    const headroom = state.headroom;
-    observer.rateLimit({
-      method: (opts.method ?? "GET").toUpperCase(),
-      url: redactor.redactUrl(urlOf(opts)),
-      waitMs,
-      reason,
-      ...(headroom.remaining !== undefined ? { remaining: headroom.remaining } : {}),
-      ...(headroom.limit !== undefined ? { limit: headroom.limit } : {}),
-    });
-    let timer: NodeJS.Timeout | undefined;
-    const ready = new Promise<Dispatcher.DispatchOptions>((resolve) => {
-      timer = setTimeout(() => resolve(opts), waitMs);
-    });
-    return dispatchWhenReady(dispatch, learning, ready, () => clearTimeout(timer));
+    if (waitMs > 0) {
+      const headroom = state.headroom;
+      observer.rateLimit({
+        method: (opts.method ?? "GET").toUpperCase(),
+        url: redactor.redactUrl(urlOf(opts)),
+        waitMs,
+        reason,
+        ...(headroom.remaining !== undefined ? { remaining: headroom.remaining } : {}),
+        ...(headroom.limit !== undefined ? { limit: headroom.limit } : {}),
+      });
+    }
+    // The local wait, then (with a shared gate) the gate; an abort during either cancels both.
+    const cancel = new AbortController();
+    const ready = (async () => {
+      if (waitMs > 0) await delay(waitMs, undefined, { signal: cancel.signal });
+      await gate?.acquire(cancel.signal);
+      return opts;
+    })();
+    ready.catch(() => undefined);
+    return dispatchWhenReady(dispatch, learning, ready, () => cancel.abort(new Error("aborted")));
   };
-}
-
-/** The local wait (if any), then the shared gate; an abort during either cancels both. */
-function dispatchThroughGate(
-  gate: RateGate,
-  waitMs: number,
-  reason: string,
-  opts: Dispatcher.DispatchOptions,
-  dispatch: Dispatcher.Dispatch,
-  handler: Dispatcher.DispatchHandler,
-  observer: Observer,
-  redactor: Redactor,
-): boolean {
-  const cancel = new AbortController();
-  if (waitMs > 0) {
-    observer.rateLimit({
-      method: (opts.method ?? "GET").toUpperCase(),
-      url: redactor.redactUrl(urlOf(opts)),
-      waitMs,
-      reason,
-    });
-  }
-  const ready = (async () => {
-    if (waitMs > 0) await delay(waitMs, undefined, { signal: cancel.signal });
-    await gate.acquire(cancel.signal);
-    return opts;
-  })();
-  ready.catch(() => undefined);
-  return dispatchWhenReady(dispatch, handler, ready, () => cancel.abort(new Error("aborted")));
 }
