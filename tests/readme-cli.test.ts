@@ -3,11 +3,11 @@
 import { execFile, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, readdir, readFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import { freePort } from "./support/server.js";
 
 const ROOT = join(import.meta.dirname, "..");
 const BIN = join(ROOT, "dist/cli/main.js");
@@ -21,14 +21,6 @@ async function ignored(paths: string[]): Promise<string[]> {
     throw e;
   });
   return stdout.split("\n").filter(Boolean);
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((ok) => server.close(() => ok()));
-  return port;
 }
 
 function run(line: string, cwd: string, env: Record<string, string>) {

@@ -2,8 +2,9 @@
 // file. Without redis-server the cluster tests fail with a clear message when APIKIT_REQUIRE_REDIS=1
 // (CI) and are skipped with that message elsewhere.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { createServer, Socket } from "node:net";
+import { Socket } from "node:net";
 import { setTimeout as delay } from "node:timers/promises";
+import { freePort } from "./server.ts";
 
 export interface TestRedis {
   url: string;
@@ -25,14 +26,6 @@ export const clusterTests = (): { skip: boolean } => {
   if (!available && !required) console.warn(`skipping the cluster tests: ${REDIS_MISSING}`);
   return { skip: !available && !required };
 };
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 async function ping(port: number): Promise<boolean> {
   return new Promise((resolve) => {

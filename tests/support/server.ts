@@ -1,6 +1,6 @@
 // A real HTTP server on 127.0.0.1 for tests: records every request and answers through a handler.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import { type AddressInfo, createServer as createNetServer, type Socket } from "node:net";
 
 export interface RecordedRequest {
   method: string;
@@ -147,4 +147,13 @@ export function useLoopback<C extends { close(): Promise<void> }, O extends { ba
       servers = servers.filter((s) => s !== server);
     },
   };
+}
+
+/** A port free on 127.0.0.1 a moment ago, for a server the test starts in another process. */
+export async function freePort(): Promise<number> {
+  const server = createNetServer();
+  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((ok) => server.close(() => ok()));
+  return port;
 }
