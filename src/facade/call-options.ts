@@ -123,6 +123,8 @@ export const FetchOptionsSchema = PaginationConfig.partial()
     concurrency: z.int().min(1).optional(),
     /** Only what changed since the last run: the high-water mark of a field, kept in a state file. */
     incremental: IncrementalOptionsSchema.optional(),
+    /** A live progress bar on stderr when it is a terminal (pages, records, records/s, retries); nothing otherwise. */
+    progress: z.boolean().optional(),
   });
 
 /** Per-call options of pages, stream, fetchRecords and the outputs built on them. */
@@ -173,6 +175,8 @@ export const GraphQLOptionsSchema = CallOptions.omit({ params: true }).extend({
   maxItems: z.int().positive().optional(),
   maxEmptyPages: z.int().positive().optional(),
   readAhead: z.boolean().optional(),
+  /** A live progress bar on stderr when it is a terminal; nothing otherwise. */
+  progress: z.boolean().optional(),
   cursorVariable: z.string().min(1).optional(),
   pageSizeVariable: z.string().min(1).optional(),
 });

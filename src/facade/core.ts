@@ -14,7 +14,8 @@ import {
   type Hooks,
   isSecretHeader,
   type Logger,
-  Observer,
+  type Observer,
+  observerOf,
   type Redactor,
   type SendRequest,
   type SendResponse,
@@ -46,7 +47,6 @@ export class ClientCore {
     this.logger = options.logger ?? defaultLogger();
     const hooks: Hooks = options.hooks ?? {};
     this.auth = createAuthStrategy(this.config.auth);
-    this.observer = new Observer(this.logger, hooks);
     const { config } = this;
     // A credential among the static headers (e.g. GitLab's PRIVATE-TOKEN) is kept as safe as the auth's.
     const headerSecrets = Object.entries(lowerKeys(config.headers)).filter(([name]) => isSecretHeader(name));
@@ -72,6 +72,9 @@ export class ClientCore {
       redactor: this.redactor,
       rateGate: options.rateGate,
     });
+    // One Observer for the transport (requests, retries, waits) and the pulls (pages): a pull's
+    // progress bar listens to it for the pull's duration.
+    this.observer = observerOf(this.dispatcher);
     this.#baseHeaders = {
       accept: DEFAULT_ACCEPT,
       "user-agent": config.userAgent ?? "apikit",

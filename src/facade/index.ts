@@ -21,6 +21,7 @@ export type { FromNameOptions } from "./from-name.js";
 export { resolveNamed } from "./from-name.js";
 export { compare as compareMarks, type IncrementalOptions, IncrementalState } from "./incremental.js";
 export { type ApikitOptions, FLAT_AUTH_FIELDS } from "./options.js";
+export { ProgressBar, type ProgressCounts, type ProgressStream } from "./progress.js";
 export type { ListingPage } from "./pull.js";
 export type { InvalidRecord, OnInvalid, RecordOptions } from "./record-ops.js";
 export type { ApiResponse } from "./requests.js";

@@ -18,6 +18,7 @@ import type { ClientCore } from "./core.js";
 import type { DryRunResult } from "./dry-run.js";
 import { IncrementalState } from "./incremental.js";
 import { type PullPlan, relayPlan, restPlan, type SettledStrategy } from "./plan.js";
+import { pullProgress } from "./progress.js";
 import { compileRecordSteps, type InvalidRecord, InvalidRecords, type RecordOptions } from "./record-ops.js";
 
 /** A page of a listing as the fetch methods see it: its records after the record steps. */
@@ -36,7 +37,7 @@ export type PullSource =
 
 type PullOptions = Pick<
   FetchOptions<unknown>,
-  "headers" | "signal" | "timeoutMs" | "timeout" | "concurrency" | "dryRun"
+  "headers" | "signal" | "timeoutMs" | "timeout" | "concurrency" | "dryRun" | "progress"
 > &
   RecordOptions;
 
@@ -123,7 +124,11 @@ export class Pull<T> {
     const steps = compileRecordSteps(options, invalid.add);
     const stop = new AbortController();
     const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+    // `progress: true` on a terminal: live from the first request to the end, however it ends. It hears
+    // every retry and wait of the client (a concurrent pull's too: the transport cannot tell them apart).
+    const progress = pullProgress(options.progress);
     const fetchPage = async (page: PageRequest): Promise<FetchedPage> => {
+      progress?.start(core.observer);
       const { headers, body } = core.encode(options.headers, page.body);
       const response = await core.send({
         method: page.method,
@@ -175,6 +180,7 @@ export class Pull<T> {
           records = kept;
         }
         total += records.length;
+        progress?.page(records.length, page.bytes);
         const hook = core.observer.call("onPage", {
           url: page.url,
           index: page.index,
@@ -192,6 +198,7 @@ export class Pull<T> {
         yield out;
       }
     } finally {
+      progress?.stop();
       stop.abort(new ApikitError("the consumer stopped reading the listing"));
       const skipped = invalid.summary();
       if (skipped) core.logger.warn(skipped);

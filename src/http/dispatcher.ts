@@ -91,7 +91,9 @@ export function createDispatcher(options: DispatcherOptions = {}): ApikitDispatc
   const auth: AuthStrategy = options.auth ?? noCredentials;
   const logger = options.logger ?? silentLogger;
   const limiter = options.concurrency === undefined ? undefined : new AdaptiveLimiter(options.concurrency);
-  const observer = new Observer(logger, limiter ? throttledBy(limiter, options.hooks ?? {}) : options.hooks);
+  const observer = new Observer(logger, options.hooks);
+  // The budget hears retries and waits before the hooks do (a hook sees it halved already).
+  if (limiter) observer.listen(throttling(limiter));
   const redactor =
     options.redactor ??
     createRedactor({
@@ -152,6 +154,7 @@ export function createDispatcher(options: DispatcherOptions = {}): ApikitDispatc
   );
   Object.defineProperty(composed, "rateLimitState", { value: state, enumerable: false });
   Object.defineProperty(composed, "limiter", { value: limiter, enumerable: false });
+  Object.defineProperty(composed, kObserver, { value: observer, enumerable: false });
   auth.bind?.({
     dispatcher: composed,
     addSecret: (secret) => redactor.addSecret(secret),
@@ -160,17 +163,24 @@ export function createDispatcher(options: DispatcherOptions = {}): ApikitDispatc
   return composed as ApikitDispatcher;
 }
 
-/** The user's hooks, with the budget halved on each retried 429 and each rate-limit wait. */
-function throttledBy(limiter: AdaptiveLimiter, hooks: Hooks): Hooks {
+const kObserver = Symbol("apikit.observer");
+
+/**
+ * The Observer a dispatcher reports through: its client shares it (pages, errors), and a pull listens
+ * to it for its duration (a progress bar). Internal: not part of the public dispatcher type.
+ */
+export function observerOf(dispatcher: ApikitDispatcher): Observer {
+  return (dispatcher as unknown as { [kObserver]: Observer })[kObserver];
+}
+
+/** The budget halved on each retried 429 and each rate-limit wait. */
+function throttling(limiter: AdaptiveLimiter): Hooks {
   return {
-    ...hooks,
     onRetry(event) {
       if (event.status === 429) limiter.throttle();
-      return hooks.onRetry?.call(hooks, event);
     },
-    onRateLimit(event) {
+    onRateLimit() {
       limiter.throttle();
-      return hooks.onRateLimit?.call(hooks, event);
     },
   };
 }

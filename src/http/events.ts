@@ -64,25 +64,88 @@ export function formatWait(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-/** Fans transport events out to the logger and to user hooks. */
+/**
+ * Fans transport events out to the logger, to the client's hooks, and to listeners that come and go
+ * (listen()): a pull's progress bar, the transport's adaptive budget. One per client, shared by its
+ * transport (requests, retries, rate-limit waits) and its pulls (pages), so a listener hears both.
+ */
 export class Observer {
+  /** Replaced, never changed in place: call() iterates the array it read, whoever unsubscribes meanwhile. */
+  #listeners: readonly Hooks[] = [];
+  /** Whether some listener hears requests, responses or errors (the events `quiet` lets the hot path skip). */
+  #listenersHearRequests = false;
+
   constructor(
     readonly logger: Logger = silentLogger,
     readonly hooks: Hooks = {},
   ) {}
 
-  /** Nothing listens to requests: no logger and no request/response/error hooks (the hot path skips the bookkeeping). */
+  /** Nothing listens to requests: no logger and no request/response/error hooks or listeners (the hot path skips the bookkeeping). */
   get quiet(): boolean {
     const h = this.hooks;
-    return this.logger === silentLogger && !h.onRequest && !h.onResponse && !h.onError;
+    return (
+      this.logger === silentLogger &&
+      !h.onRequest &&
+      !h.onResponse &&
+      !h.onError &&
+      !this.#listenersHearRequests
+    );
   }
 
-  /** Calls a hook; sync throws and async rejections are logged, never propagated. */
+  /**
+   * Adds `hooks` until the returned function is called (once or more: the later calls do nothing).
+   * A listener hears every event of the client from then on, whichever call caused it (two pulls at
+   * once each hear the other's retries), and before the client's own hooks. Cheap to have none: the
+   * hot path pays only when a listener takes requests, responses or errors.
+   */
+  listen(hooks: Hooks): () => void {
+    this.#setListeners([...this.#listeners, hooks]);
+    let listening = true;
+    return () => {
+      if (!listening) return;
+      listening = false;
+      const at = this.#listeners.indexOf(hooks);
+      if (at >= 0) this.#setListeners(this.#listeners.toSpliced(at, 1));
+    };
+  }
+
+  /** How many listeners listen now. */
+  get listeners(): number {
+    return this.#listeners.length;
+  }
+
+  #setListeners(listeners: readonly Hooks[]): void {
+    this.#listeners = listeners;
+    this.#listenersHearRequests = listeners.some((h) => h.onRequest || h.onResponse || h.onError);
+  }
+
+  /**
+   * Calls the listeners' hook `name`, then the client's; sync throws and async rejections are logged,
+   * never propagated. Gives back a promise when some hook is async (a pull awaits onPage's).
+   */
   call<K extends keyof Hooks>(name: K, event: Parameters<NonNullable<Hooks[K]>>[0]): void | Promise<void> {
-    const hook = this.hooks[name] as ((e: typeof event) => HookResult) | undefined;
+    const listeners = this.#listeners;
+    if (listeners.length === 0) return this.#callOne(this.hooks, name, event);
+    const pending: Array<Promise<void>> = [];
+    for (const hooks of listeners) {
+      const result = this.#callOne(hooks, name, event);
+      if (result) pending.push(result);
+    }
+    const own = this.#callOne(this.hooks, name, event);
+    if (own) pending.push(own);
+    if (pending.length === 0) return;
+    return pending.length === 1 ? pending[0] : Promise.all(pending).then(() => undefined);
+  }
+
+  #callOne<K extends keyof Hooks>(
+    hooks: Hooks,
+    name: K,
+    event: Parameters<NonNullable<Hooks[K]>>[0],
+  ): void | Promise<void> {
+    const hook = hooks[name] as ((e: typeof event) => HookResult) | undefined;
     if (!hook) return;
     try {
-      const result = hook.call(this.hooks, event);
+      const result = hook.call(hooks, event);
       if (result && typeof (result as Promise<void>).then === "function") {
         return (result as Promise<void>).catch((error: unknown) => this.hookFailed(name, error));
       }

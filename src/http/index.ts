@@ -8,7 +8,7 @@ export {
   type Redactor,
   silentLogger,
 } from "../base/index.js";
-export { type ApikitDispatcher, createDispatcher, type DispatcherOptions } from "./dispatcher.js";
+export { type ApikitDispatcher, createDispatcher, type DispatcherOptions, observerOf } from "./dispatcher.js";
 export {
   type ErrorEvent,
   formatWait,

@@ -1,23 +1,9 @@
 // The CLI's progress display, on a fake terminal (a Writable that says it is a TTY) and off one: the
 // live line says why it is waiting, and every count reads as English ("1 retry", "2 retries").
-import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { Progress } from "../../src/cli/progress.js";
 import type { RateLimitEvent, RetryEvent } from "../../src/http/index.js";
-
-function fakeStream(tty: boolean) {
-  let text = "";
-  const stream = Object.assign(
-    new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        text += chunk.toString("utf8");
-        done();
-      },
-    }),
-    { isTTY: tty, columns: 200, rows: 40 },
-  );
-  return { stream, written: () => text };
-}
+import { fakeTerminal } from "../support/terminal.js";
 
 const refused: RetryEvent = {
   method: "GET",
@@ -40,7 +26,7 @@ async function until(check: () => boolean): Promise<void> {
 
 describe("Progress", () => {
   it("shows on the live line why it waits while a retry is pending", async () => {
-    const { stream, written } = fakeStream(true);
+    const { stream, written } = fakeTerminal(true);
     const progress = new Progress({ stream });
     try {
       void progress.hooks.onRetry?.(refused);
@@ -54,7 +40,7 @@ describe("Progress", () => {
   });
 
   it("shows a rate-limit wait the same way, and drops the reason once a page arrives after it", async () => {
-    const { stream, written } = fakeStream(true);
+    const { stream, written } = fakeTerminal(true);
     const progress = new Progress({ stream });
     try {
       void progress.hooks.onRateLimit?.({ ...held, waitMs: 30 });
@@ -71,7 +57,7 @@ describe("Progress", () => {
   });
 
   it("writes counts of one in the singular in the summary", () => {
-    const { stream, written } = fakeStream(false);
+    const { stream, written } = fakeTerminal(false);
     const progress = new Progress({ stream });
     progress.page(1, 100);
     void progress.hooks.onRetry?.(refused);
@@ -83,7 +69,7 @@ describe("Progress", () => {
   });
 
   it("writes other counts in the plural in the summary", () => {
-    const { stream, written } = fakeStream(false);
+    const { stream, written } = fakeTerminal(false);
     const progress = new Progress({ stream });
     progress.page(2, 100);
     progress.page(0, 100);
