@@ -57,8 +57,13 @@ export {
 export {
   type ConnectorConfig,
   type ConnectorDefinition,
+  type ConnectorDefinitionInput,
+  type ConnectorNeed,
   type ConnectorOption,
+  type ConnectorRegistration,
   ConnectorRegistry,
+  type ConnectorTokenUse,
+  connectorNeeds,
   connectors,
   defineConnector,
 } from "./connectors/index.js";

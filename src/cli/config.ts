@@ -1,7 +1,15 @@
 // `apikit config add|list|show|remove` (saved connectors; secrets prompted without echo and kept in the
-// OS keyring, never printed) and `apikit connectors` (built-in and saved, with auth and pagination).
+// OS keyring, never printed) and `apikit connectors` (built-in and saved, with auth, pagination and
+// the options and secrets each needs).
 import { type Command, Option } from "commander";
-import { type ApiConfigInput, ConfigManager, connectors, PaginationStrategy } from "../index.js";
+import {
+  type ApiConfigInput,
+  ConfigManager,
+  type ConnectorNeed,
+  connectorNeeds,
+  connectors,
+  PaginationStrategy,
+} from "../index.js";
 import { UsageError } from "./report.js";
 import { readSecret } from "./secret-prompt.js";
 import { collect, parsePairs, positiveInt } from "./target.js";
@@ -158,19 +166,38 @@ Example:
 
   program
     .command("connectors")
-    .description("list the built-in connectors and your saved ones, with auth and pagination")
+    .description(
+      "list the built-in connectors and your saved ones, with auth, pagination and the options and secrets (with env vars) each needs",
+    )
     .option("--json", "print JSON")
-    .addHelpText("after", "\nExample:\n  $ apikit connectors")
+    .addHelpText(
+      "after",
+      `
+Each connector is one line, then its description:
+  shopify          built-in  apikey  link    needs: storeDomain (option, unless baseUrl is given), token (SHOPIFY_ACCESS_TOKEN)
+
+Example:
+  $ apikit connectors`,
+    )
     .action(async (flags: { json?: boolean }) => {
       const builtIn = connectors.list().map((c) => {
         const pagination = safePagination(() => c.config(defaults(c.options)).pagination?.strategy);
-        return { name: c.name, source: "built-in", auth: c.authType, pagination, description: c.description };
+        return {
+          name: c.name,
+          source: "built-in",
+          auth: c.authType,
+          pagination,
+          needs: connectorNeeds(c),
+          description: c.description,
+        };
       });
       const saved = (await new ConfigManager().listConnectors()).map((c) => ({
         name: c.name,
         source: "saved",
         auth: c.authType,
         pagination: "",
+        needs: [] as ConnectorNeed[],
+        secretStore: c.secretStore,
         description: c.baseUrl,
       }));
       const all = [...builtIn, ...saved];
@@ -178,11 +205,31 @@ Example:
         process.stdout.write(`${JSON.stringify(all, null, 2)}\n`);
         return;
       }
-      for (const c of all)
+      for (const c of all) {
+        const needs = "secretStore" in c ? savedNeeds(c.auth, c.secretStore) : describeNeeds(c.needs);
         process.stdout.write(
-          `${c.name.padEnd(16)} ${c.source.padEnd(9)} ${c.auth.padEnd(7)} ${(c.pagination || "-").padEnd(7)} ${c.description.split("\n")[0]}\n`,
+          `${c.name.padEnd(16)} ${c.source.padEnd(9)} ${c.auth.padEnd(7)} ${(c.pagination || "-").padEnd(7)} needs: ${needs}\n${" ".repeat(17)}${c.description.split("\n")[0]}\n`,
         );
+      }
     });
+}
+
+/** `storeDomain (option, unless baseUrl is given), token (SHOPIFY_ACCESS_TOKEN)`. */
+function describeNeeds(needs: readonly ConnectorNeed[]): string {
+  if (needs.length === 0) return "nothing";
+  return needs
+    .map((need) => {
+      const where = need.kind === "option" ? ["option"] : need.env.length > 0 ? [need.env.join(" or ")] : [];
+      return `${need.name} (${[...where, ...(need.note ? [need.note] : [])].join(", ")})`;
+    })
+    .join(", ");
+}
+
+/** What a saved connector needs: its secret, saved with it or still to be given. */
+function savedNeeds(auth: string, store: "keyring" | "file" | undefined): string {
+  if (auth === "none") return "nothing";
+  if (store) return `nothing more (its secret is in the ${store === "file" ? "config file" : "OS keyring"})`;
+  return "its secret (an option, or the environment)";
 }
 
 /** A built-in's required options filled with placeholders, to describe its pagination. */

@@ -2,6 +2,7 @@ export {
   type CredentialContext,
   type CredentialField,
   type CredentialQuery,
+  envNamesFor,
   type ResolvedCredential,
   requireCredential,
   resolveCredential,

@@ -1,11 +1,28 @@
 export { closeMatches, editDistance } from "../util/suggest.js";
 export * from "./builtin/index.js";
-export { type ConnectorSpec, checkOption, defineConnector, hostOption } from "./define.js";
-export { ConnectorRegistry, connectors } from "./registry.js";
+export {
+  AUTH_CREDENTIALS,
+  type ConnectorSpec,
+  checkOption,
+  connectorNeeds,
+  credentialEnv,
+  defineConnector,
+  hostOption,
+  tokenUse,
+} from "./define.js";
+export {
+  type ConnectorDefinitionInput,
+  type ConnectorRegistration,
+  ConnectorRegistry,
+  connectors,
+} from "./registry.js";
 export type {
   ConnectorAuthType,
   ConnectorConfig,
   ConnectorDefinition,
+  ConnectorNeed,
   ConnectorOption,
+  ConnectorTokenUse,
+  ConnectorUrls,
   CredentialField,
 } from "./types.js";

@@ -1,7 +1,10 @@
 // Helpers for the connector tests: a connector's config pointed at a loopback server (keeping the
 // base URL's path, so the fake API sees the real paths), and the request details the fakes check.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { ConnectorDefinition } from "../../src/connectors/index.js";
-import type { ApikitOptions } from "../../src/facade/index.js";
+import { Apikit, type ApikitOptions, type FromNameOptions } from "../../src/facade/index.js";
 import type { RecordedRequest, TestServer } from "../support/server.js";
 
 export function loopbackOptions(
@@ -28,4 +31,26 @@ export function originOf(req: RecordedRequest): string {
 /** `Basic base64(user:password)`. */
 export function basic(username: string, password: string): string {
   return `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;
+}
+
+/**
+ * Apikit.fromName with nothing read from this machine unless the test says so (no environment, an
+ * empty cwd and config file); the clients it makes are closed after each test.
+ */
+export function useFromName(afterEachHook: (fn: () => Promise<void>) => void) {
+  const opened: Apikit[] = [];
+  afterEachHook(async () => {
+    await Promise.all(opened.splice(0).map((c) => c.close()));
+  });
+  return async (name: string, options: FromNameOptions): Promise<Apikit> => {
+    const cwd = mkdtempSync(join(tmpdir(), "apikit-fromname-"));
+    const client = await Apikit.fromName(name, {
+      env: {},
+      cwd,
+      configPath: join(cwd, "config.toml"),
+      ...options,
+    });
+    opened.push(client);
+    return client;
+  };
 }

@@ -1,6 +1,8 @@
 // Jira Cloud platform REST API v3: basic auth with the account email and an API token; lists page by
 // startAt/maxResults and end at total. Records sit under "values" on most endpoints and "issues" on
-// search, so no dataPath is set: the loop finds the array on the first page.
+// search, so no dataPath is set: the loop finds the array on the first page. fromName's `token` is
+// iki-apikit's "email:api_token"; a token without ":" is the API token, the email then coming from
+// `username` or JIRA_EMAIL.
 import { defineConnector, hostOption } from "../define.js";
 
 export const jira = defineConnector({
@@ -10,6 +12,7 @@ export const jira = defineConnector({
   docs: "https://developer.atlassian.com/cloud/jira/platform/rest/v3/intro/#pagination",
   authType: "basic",
   credentials: { username: "JIRA_EMAIL", password: "JIRA_API_TOKEN" },
+  tokenAs: "username:password",
   options: {
     siteDomain: {
       description: 'the Jira site, as "mysite" or "mysite.atlassian.net"',

@@ -1,5 +1,6 @@
 // Shopify REST Admin API: an Admin API access token in X-Shopify-Access-Token; pages are followed
-// through the Link header (rel="next", a page_info cursor), at most 250 per page (limit).
+// through the Link header (rel="next", a page_info cursor), at most 250 per page (limit). fromName's
+// `token` is that access token (iki-apikit's token="shpat_...").
 import { checkOption, defineConnector, hostOption } from "../define.js";
 
 export const shopify = defineConnector({
@@ -9,6 +10,7 @@ export const shopify = defineConnector({
   docs: "https://shopify.dev/docs/api/admin-rest/usage/pagination",
   authType: "apikey",
   credentials: { apiKey: "SHOPIFY_ACCESS_TOKEN" },
+  tokenAs: "apiKey",
   options: {
     storeDomain: {
       description: 'the shop, as "mystore" or "mystore.myshopify.com"',
