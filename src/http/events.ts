@@ -126,14 +126,21 @@ export class Observer {
   call<K extends keyof Hooks>(name: K, event: Parameters<NonNullable<Hooks[K]>>[0]): void | Promise<void> {
     const listeners = this.#listeners;
     if (listeners.length === 0) return this.#callOne(this.hooks, name, event);
-    const pending: Array<Promise<void>> = [];
+    // No array unless a hook is async: with hooks on requests, this runs for each of them.
+    let pending: Array<Promise<void>> | undefined;
     for (const hooks of listeners) {
       const result = this.#callOne(hooks, name, event);
-      if (result) pending.push(result);
+      if (result) {
+        pending ??= [];
+        pending.push(result);
+      }
     }
     const own = this.#callOne(this.hooks, name, event);
-    if (own) pending.push(own);
-    if (pending.length === 0) return;
+    if (own) {
+      pending ??= [];
+      pending.push(own);
+    }
+    if (!pending) return;
     return pending.length === 1 ? pending[0] : Promise.all(pending).then(() => undefined);
   }
 
