@@ -3,6 +3,7 @@
 // after a 401. The token request goes through the client's own transport (timeouts, retries on 429
 // and connect errors) without the client's credentials.
 import { getGlobalDispatcher } from "undici";
+import { z } from "zod";
 import {
   type AuthRequest,
   type AuthStrategy,
@@ -11,6 +12,7 @@ import {
   defaultRedactor,
   REDACTED,
 } from "../base/index.js";
+import { parseOptions } from "../config/index.js";
 import { ApikitError, AuthError, HttpError } from "../errors.js";
 import { send } from "../http/index.js";
 import { Printable } from "../util/printable.js";
@@ -30,6 +32,20 @@ export interface OAuth2Options {
   /** Test seam: the clock. */
   now?: () => number;
 }
+
+/** The options checked (unknown keys included); `type` lets an oauth2 AuthConfig be passed as it is. */
+const OAuth2Config = z.strictObject({
+  type: z.literal("oauth2").optional(),
+  clientId: z.string(),
+  clientSecret: z.string(),
+  tokenUrl: z.string(),
+  scopes: z.array(z.string()).optional(),
+  audience: z.string().optional(),
+  clientAuth: z.enum(["client_secret_post", "client_secret_basic"]).optional(),
+  instanceUrlFromToken: z.boolean().optional(),
+  refreshMarginMs: z.number().min(0).optional(),
+  now: z.custom<() => number>((v) => typeof v === "function", { error: "must be a function" }).optional(),
+});
 
 interface Token {
   value: string;
@@ -53,6 +69,7 @@ export class OAuth2ClientCredentials extends Printable implements AuthStrategy {
 
   constructor(options: OAuth2Options) {
     super();
+    parseOptions(OAuth2Config, options, "OAuth2ClientCredentials");
     this.#options = options;
     this.#now = options.now ?? Date.now;
   }

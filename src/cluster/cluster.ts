@@ -4,7 +4,9 @@
 import { setTimeout as delay } from "node:timers/promises";
 import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
+import { z } from "zod";
 import type { Logger } from "../base/index.js";
+import { parseOptions } from "../config/index.js";
 import { ClusterError } from "../errors.js";
 import { toJson } from "../flatten/index.js";
 import { partitions } from "./planner.js";
@@ -36,11 +38,14 @@ export interface PullStatus {
   output: { dir: string; format: string; manifest?: string | undefined };
 }
 
-export interface ClusterOptions {
+const ClusterConfig = z.strictObject({
   /** Default: $APIKIT_REDIS_URL, else redis://127.0.0.1:6379. */
-  redis?: string | undefined;
-  logger?: Logger | undefined;
-}
+  redis: z.string().min(1).optional(),
+  logger: z
+    .custom<Logger>((v) => typeof v === "object" && v !== null, { error: "must be a Logger" })
+    .optional(),
+});
+export type ClusterOptions = z.input<typeof ClusterConfig>;
 
 export interface WaitOptions {
   /** How often status is read. Default 500 ms. */
@@ -56,7 +61,7 @@ export class Cluster implements AsyncDisposable {
   #queue: Promise<Queue> | undefined;
 
   constructor(options: ClusterOptions = {}) {
-    this.#url = redisUrl(options.redis);
+    this.#url = redisUrl(parseOptions(ClusterConfig, options, "Cluster").redis);
   }
 
   #connection(): Promise<Redis> {

@@ -10,8 +10,9 @@ import { hostname } from "node:os";
 import { join, relative } from "node:path";
 import type { Job, Worker } from "bullmq";
 import type { Redis } from "ioredis";
+import { z } from "zod";
 import { defaultLogger, type Logger } from "../base/index.js";
-import { ApiConfig } from "../config/index.js";
+import { ApiConfig, parseOptions } from "../config/index.js";
 import { ApikitError, ClusterError, ConfigError, HttpError, OutputError } from "../errors.js";
 import {
   Apikit,
@@ -37,24 +38,29 @@ import {
   RedisCheckpointStore,
 } from "./store.js";
 
-export interface WorkerOptions {
+const WorkerConfig = z.strictObject({
   /** Default: $APIKIT_REDIS_URL, else redis://127.0.0.1:6379. */
-  redis?: string | undefined;
+  redis: z.string().min(1).optional(),
   /** Partitions this worker pulls at once. Default 2. */
-  concurrency?: number | undefined;
-  logger?: Logger | undefined;
+  concurrency: z.int().min(1).optional(),
+  logger: z
+    .custom<Logger>((v) => typeof v === "object" && v !== null, { error: "must be a Logger" })
+    .optional(),
   /** Where `{ "env": "NAME" }` values and connector secrets are read. Default: process.env. */
-  env?: NodeJS.ProcessEnv | undefined;
+  env: z
+    .custom<NodeJS.ProcessEnv>((v) => typeof v === "object" && v !== null, { error: "must be an object" })
+    .optional(),
   /**
    * How long a partition stays with a worker that stopped answering (killed, frozen) before BullMQ's
    * stalled-job check gives it to another. Default 30 000 ms.
    */
-  lockDurationMs?: number | undefined;
+  lockDurationMs: z.number().positive().optional(),
   /** How often this worker looks for stalled partitions. Default: lockDurationMs. */
-  stalledIntervalMs?: number | undefined;
+  stalledIntervalMs: z.number().positive().optional(),
   /** Times a partition may be recovered from a dead worker before it counts as failed. Default 5. */
-  maxStalledCount?: number | undefined;
-}
+  maxStalledCount: z.int().min(0).optional(),
+});
+export type WorkerOptions = z.input<typeof WorkerConfig>;
 
 export interface ClusterWorker {
   readonly id: string;
@@ -73,6 +79,7 @@ const CALL_KEYS = new Set(Object.keys(FetchOptionsSchema.shape).filter((key) => 
 const NOT_IN_A_SPEC = new Set(["signal", "dryRun", "incremental", "paginator"]);
 
 export async function startWorker(options: WorkerOptions = {}): Promise<ClusterWorker> {
+  parseOptions(WorkerConfig, options, "startWorker");
   const url = redisUrl(options.redis, options.env ?? process.env);
   const logger = options.logger ?? defaultLogger();
   const env = options.env ?? process.env;

@@ -13,10 +13,18 @@ export {
   type AddConnectorOptions,
   ConfigManager,
   type ConfigManagerOptions,
+  type ConnectorInput,
   type ConnectorSummary,
   defaultConfigPath,
   type StoredConnector,
 } from "./manager.js";
 export { redactBaseUrl, redactWhenPrinted } from "./redacted.js";
 export * from "./schemas.js";
-export { configError, issueLines, parseConfig, parseIssues } from "./validate.js";
+export {
+  configError,
+  issueLines,
+  type OptionAliases,
+  parseConfig,
+  parseIssues,
+  parseOptions,
+} from "./validate.js";

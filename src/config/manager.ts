@@ -11,9 +11,9 @@ import { closeMatches } from "../util/suggest.js";
 import { type Keyring, keyringAccount, OsKeyring } from "./keyring.js";
 import { redactWhenPrinted } from "./redacted.js";
 import { ApiConfig, type ApiConfigInput, type AuthConfigInput, withCurrentNames } from "./schemas.js";
-import { camelCaseConnector } from "./spelling.js";
+import { camelCaseConnector, type FLAT_AUTH, FLAT_FIELDS, impliedAuthType } from "./spelling.js";
 import { exposedMessage, isExposed, readTomlFile, writeTomlFile } from "./toml.js";
-import { parseConfig } from "./validate.js";
+import { configError, parseConfig, parseOptions } from "./validate.js";
 
 /** Auth fields that are secrets: kept in the keyring (or the file with storeSecret "file"). */
 export const SECRET_AUTH_FIELDS = ["token", "apiKey", "password", "clientSecret"] as const;
@@ -32,14 +32,53 @@ export interface ConnectorSummary {
   secretStore: SecretLocation | undefined;
 }
 
-export interface ConfigManagerOptions {
+const hasMethods = (value: unknown, names: readonly string[]) =>
+  typeof value === "object" &&
+  value !== null &&
+  names.every((name) => typeof (value as Record<string, unknown>)[name] === "function");
+
+const ManagerConfig = z.strictObject({
   /** The TOML file. Default: $APIKIT_CONFIG_PATH, else ~/.config/apikit/config.toml. */
-  path?: string;
+  path: z.string().min(1).optional(),
   /** Gets the warning when secrets are written to the file. Default: stderr. */
-  logger?: Pick<Logger, "warn">;
+  logger: z
+    .custom<Pick<Logger, "warn">>((v) => hasMethods(v, ["warn"]), {
+      error: "must have a warn(message) method",
+    })
+    .optional(),
   /** Where keyring secrets go. Default: the OS keyring, service "apikit". */
-  keyring?: Keyring;
-}
+  keyring: z
+    .custom<Keyring>((v) => hasMethods(v, ["describe", "get", "set", "delete"]), {
+      error: "must be a Keyring (describe, get, set, delete)",
+    })
+    .optional(),
+});
+export type ConfigManagerOptions = z.input<typeof ManagerConfig>;
+
+/** The value types of a field of `auth`, over the auth types that have it. */
+type AuthField<F extends string> = AuthConfigInput extends infer A
+  ? A extends unknown
+    ? F extends keyof A
+      ? Exclude<A[F], undefined>
+      : never
+    : never
+  : never;
+
+/**
+ * iki-apikit's flat fields, which addConnector takes beside (or instead of) `auth`, as the Apikit
+ * constructor does: `{ baseUrl, authType: "bearer", token }` is `{ baseUrl, auth: { type: "bearer",
+ * token } }`. Without authType, the fields imply it (token: bearer, apiKey: apikey, username: basic,
+ * clientId or tokenUrl: oauth2).
+ */
+export type FlatConnectorFields = { authType?: AuthField<"type"> | undefined } & {
+  [K in keyof typeof FLAT_AUTH]?: AuthField<(typeof FLAT_AUTH)[K]> | undefined;
+} & {
+  /** Shorthand for retry.maxRetries. */
+  maxRetries?: number | undefined;
+};
+
+/** What addConnector saves: an ApiConfig, its auth nested in `auth` or given by the flat fields. */
+export type ConnectorInput = ApiConfigInput & FlatConnectorFields;
 
 export interface AddConnectorOptions {
   /** "keyring" (default): secrets go to the OS keyring. "file": into the 0600 config file, with a warning. */
@@ -89,13 +128,18 @@ export class ConfigManager {
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(options: ConfigManagerOptions = {}) {
-    this.path = options.path === undefined ? defaultConfigPath() : resolve(options.path);
-    this.logger = options.logger ?? stderrLogger;
-    this.keyring = options.keyring ?? new OsKeyring();
+    const config = parseOptions(ManagerConfig, options, "ConfigManager");
+    this.path = config.path === undefined ? defaultConfigPath() : resolve(config.path);
+    this.logger = config.logger ?? stderrLogger;
+    this.keyring = config.keyring ?? new OsKeyring();
   }
 
-  /** Saves (or replaces) a connector; its secrets go to the OS keyring unless storeSecret is "file". */
-  async addConnector(name: string, config: ApiConfigInput, options: AddConnectorOptions = {}): Promise<void> {
+  /**
+   * Saves (or replaces) a connector; its secrets go to the OS keyring unless storeSecret is "file".
+   * Its auth is `auth: { type, ... }` or iki-apikit's flat fields (authType, token, apiKey, ...);
+   * one field given both ways is a ConfigError.
+   */
+  async addConnector(name: string, config: ConnectorInput, options: AddConnectorOptions = {}): Promise<void> {
     if (!NAME.test(name)) {
       throw new ConfigError(
         `Invalid connector name ${JSON.stringify(name)}: use up to 64 letters, digits, "-" and "_", ` +
@@ -106,9 +150,22 @@ export class ConfigManager {
     const store = options.storeSecret ?? "keyring";
     if (store !== "keyring" && store !== "file")
       throw new ConfigError(`storeSecret must be "keyring" or "file", not ${JSON.stringify(store)}.`);
-    // The whole config is checked before anything is written anywhere.
-    parseConfig(ApiConfig, config, `connector "${name}"`);
-    const table = plain(config) as TomlTable;
+    const what = `connector "${name}"`;
+    // The flat fields go into `auth`, where the nested form has them; the type first, as written.
+    const table = camelCaseConnector(plain(config ?? {}) as TomlTable, what);
+    if (isTable(table.auth)) {
+      const { type = impliedAuthType(table.auth), ...fields } = table.auth;
+      table.auth = type === undefined ? fields : { type, ...fields };
+    }
+    // The whole config is checked before anything is written anywhere; a typo of a flat field is
+    // told the flat names too.
+    const checked = ApiConfig.safeParse(table);
+    if (!checked.success) {
+      const known = ApiConfig.extend(
+        Object.fromEntries(Object.keys(FLAT_FIELDS).map((field) => [field, z.unknown()])),
+      );
+      throw configError(known, checked.error, what);
+    }
     const auth = isTable(table.auth) ? table.auth : {};
     const secrets = SECRET_AUTH_FIELDS.filter((field) => typeof auth[field] === "string");
     if (secrets.length > 0) Object.assign(table, { secretStore: store, secretFields: secrets });
@@ -230,7 +287,7 @@ export class ConfigManager {
       for (const [name, table] of Object.entries(data.connectors)) {
         if (!isTable(table)) throw this.shapeError(`connectors.${name}`, "must be a table");
         // iki-apikit's snake_case tables are read as apikit's camelCase ones (and written so).
-        data.connectors[name] = camelCaseConnector(table, this.path, `connectors.${name}`);
+        data.connectors[name] = camelCaseConnector(table, `config file ${this.path}`, `connectors.${name}`);
       }
     } catch (error) {
       // A file others can read that is not a config apikit understands may hold secrets all the same.

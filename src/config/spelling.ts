@@ -53,25 +53,56 @@ interface Rule {
   value?: (value: TomlValue) => TomlValue | undefined;
 }
 
+/**
+ * iki-apikit's flat auth fields, and the field of `auth` each one is. addConnector (and the Apikit
+ * constructor) take them in camelCase beside `auth`; iki-apikit's tables keep them in snake_case.
+ */
+export const FLAT_AUTH = {
+  token: "token",
+  apiKey: "apiKey",
+  apiKeyHeader: "header",
+  apiKeyQueryParam: "queryParam",
+  username: "username",
+  password: "password",
+  clientId: "clientId",
+  clientSecret: "clientSecret",
+  tokenUrl: "tokenUrl",
+  scopes: "scopes",
+  audience: "audience",
+  clientAuth: "clientAuth",
+} as const;
+
+/**
+ * The auth type that auth fields imply when none is named, as the Apikit constructor reads its flat
+ * fields: a token is bearer, an apiKey apikey, a username basic, a clientId or tokenUrl oauth2.
+ */
+export function impliedAuthType(auth: Readonly<Record<string, unknown>>): string | undefined {
+  if (auth.token) return "bearer";
+  if (auth.apiKey) return "apikey";
+  if (auth.username) return "basic";
+  if (auth.clientId || auth.tokenUrl) return "oauth2";
+  return undefined;
+}
+
+/** The flat fields of a connector (camelCase) and where each goes in its tables. */
+export const FLAT_FIELDS: Readonly<Record<string, string>> = {
+  ...Object.fromEntries(Object.entries(FLAT_AUTH).map(([flat, field]) => [flat, `auth.${field}`])),
+  authType: "auth.type",
+  maxRetries: "retry.maxRetries",
+};
+
 /** iki-apikit's names that are not the snake_case of apikit's, or whose unit or meaning differs. */
 const RULES = new Map<string, Rule>(
   Object.entries({
-    // iki-apikit keeps the auth fields flat in the connector's table.
-    auth_type: { to: "auth.type" },
-    token: { to: "auth.token" },
-    api_key: { to: "auth.apiKey" },
-    api_key_header: { to: "auth.header" },
-    api_key_query_param: { to: "auth.queryParam" },
-    username: { to: "auth.username" },
-    password: { to: "auth.password" },
-    client_id: { to: "auth.clientId" },
-    client_secret: { to: "auth.clientSecret" },
-    token_url: { to: "auth.tokenUrl" },
-    scopes: { to: "auth.scopes" },
-    audience: { to: "auth.audience" },
+    // The flat fields, in both spellings (iki-apikit keeps the auth fields flat in the connector's table).
+    ...Object.fromEntries(
+      Object.entries(FLAT_FIELDS).flatMap(([flat, to]) => [
+        [flat, { to }],
+        [snake(flat), { to }],
+      ]),
+    ),
     "auth.api_key_header": { to: "auth.header" },
     "auth.api_key_query_param": { to: "auth.queryParam" },
-    max_retries: { to: "retry.maxRetries" },
     // Seconds in iki-apikit, milliseconds in apikit.
     timeout: { to: "timeout", value: seconds },
     "retry.min_wait": { to: "retry.initialDelayMs", value: seconds },
@@ -118,10 +149,11 @@ export function isSnakeCaseConnector(table: TomlTable): boolean {
 }
 
 /**
- * The connector's table in apikit's camelCase spelling; keys neither spelling knows are kept as they
- * are, for the schema to name. One setting given in both spellings is a ConfigError.
+ * The connector's table in apikit's camelCase spelling, its flat auth fields (token, apiKey, ...) in
+ * `auth`; keys neither spelling knows are kept as they are, for the schema to name. One setting given
+ * twice (in both spellings, or flat and in `auth`) is a ConfigError about `what`, each path under `root`.
  */
-export function camelCaseConnector(table: TomlTable, file: string, where: string): TomlTable {
+export function camelCaseConnector(table: TomlTable, what: string, root?: string): TomlTable {
   const iki = isSnakeCaseConnector(table);
   const out: TomlTable = {};
   const from = new Map<string, string>();
@@ -131,9 +163,8 @@ export function camelCaseConnector(table: TomlTable, file: string, where: string
     const earlier = from.get(path);
     if (earlier !== undefined) {
       const message = `${earlier} and ${key} are the same setting (${path}): keep one`;
-      throw new ConfigError(`Invalid config file ${file}:\n  - ${where}.${key}: ${message}`, [
-        { path: `${where}.${key}`, message },
-      ]);
+      const at = root === undefined ? key : `${root}.${key}`;
+      throw new ConfigError(`Invalid ${what}:\n  - ${at}: ${message}`, [{ path: at, message }]);
     }
     from.set(path, key);
     const dot = path.indexOf(".");

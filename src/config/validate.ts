@@ -1,6 +1,6 @@
 // Turns zod failures into one ConfigError that lists every problem with its path; an unknown key gets
 // a "did you mean" from the keys the schema knows at that place.
-import type { z } from "zod";
+import { ZodError, type z } from "zod";
 import { ConfigError, type ConfigIssue } from "../errors.js";
 import { closeMatches } from "../util/suggest.js";
 
@@ -82,4 +82,51 @@ export function issueLines(issues: readonly ConfigIssue[]): string {
 export function configError(schema: z.ZodType, error: z.ZodError, what: string, root?: string): ConfigError {
   const issues = parseIssues(schema, error, root);
   return new ConfigError(`Invalid ${what}:\n${issueLines(issues)}`, issues);
+}
+
+/** An option of apikit's read under another name (iki-apikit's): alias → apikit's name. */
+export type OptionAliases = Readonly<Record<string, string>>;
+
+/**
+ * The options of a public constructor (or function), checked against its strict schema: a ConfigError
+ * naming `owner` and every wrong or unknown key, an unknown one with a "did you mean" among the names
+ * it takes (aliases included). An alias is read as apikit's name (`{ minRemaining: "threshold" }`);
+ * both spellings of one option at once is a ConfigError. Undefined options are `{}`.
+ */
+export function parseOptions<S extends z.ZodObject>(
+  schema: S,
+  options: unknown,
+  owner: string,
+  aliases: OptionAliases = {},
+): z.infer<S> {
+  const what = `${owner} options`;
+  let input = options ?? {};
+  // The name each option was given under, when it was an alias.
+  const given = new Map<string, string>();
+  if (typeof input === "object" && !Array.isArray(input)) {
+    const copy: Record<string, unknown> = { ...input };
+    for (const [alias, name] of Object.entries(aliases)) {
+      const value = copy[alias];
+      delete copy[alias];
+      if (value === undefined) continue;
+      if (copy[name] !== undefined) {
+        const message = `${alias} and ${name} are the same option (${alias} is iki-apikit's name): keep one`;
+        throw new ConfigError(`Invalid ${what}:\n  - ${alias}: ${message}`, [{ path: alias, message }]);
+      }
+      copy[name] = value;
+      given.set(name, alias);
+    }
+    input = copy;
+  }
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((issue) => {
+    const alias = given.get(String(issue.path[0]));
+    return alias === undefined ? issue : { ...issue, path: [alias, ...issue.path.slice(1)] };
+  });
+  // The aliases are names it takes too, for the "did you mean".
+  const known = schema.extend(
+    Object.fromEntries(Object.entries(aliases).map(([alias, name]) => [alias, schema.shape[name]!])),
+  );
+  throw configError(known, new ZodError(issues), what);
 }

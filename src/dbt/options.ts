@@ -1,7 +1,7 @@
 // Options of the dbt exporter as zod schemas: validated once at the edge, so a bad name fails with a
 // ConfigError (every problem with its path) before anything is fetched or written.
 import { z } from "zod";
-import { parseConfig } from "../config/index.js";
+import { parseConfig, parseOptions } from "../config/index.js";
 import type { ColumnType } from "../flatten/index.js";
 
 /** What dbt accepts unquoted as a seed, model or table name. */
@@ -54,5 +54,5 @@ export function resolveExportOptions(input: unknown): ResolvedExportOptions {
 }
 
 export function resolveExporterOptions(input: unknown): ResolvedExporterOptions {
-  return parseConfig(DbtExporterOptions, input, "dbt exporter options");
+  return parseOptions(DbtExporterOptions, input, "DbtExporter");
 }

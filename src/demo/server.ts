@@ -4,29 +4,37 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
-import { ConfigError } from "../errors.js";
+import { z } from "zod";
+import { parseOptions } from "../config/index.js";
 import { DEMO_CATALOG } from "./catalog.js";
 import { type FaultSchedule, faultFor, resolveFaults } from "./faults.js";
 import { serveGraphQL } from "./graphql.js";
 import { DEFAULT_SEED, DEFAULT_SIZE, DEMO_RESOURCES, type DemoResource } from "./records.js";
 import { isRestResource, type Reply, type ServeContext, serveRest } from "./rest.js";
 
-export interface DemoServerOptions {
+const FaultScheduleConfig = z.strictObject({
+  rateLimitAt: z.array(z.int().min(1)).optional(),
+  unavailableAt: z.array(z.int().min(1)).optional(),
+  retryAfterSeconds: z.number().min(0).optional(),
+}) satisfies z.ZodType<FaultSchedule>;
+
+const DemoServerConfig = z.strictObject({
   /** Records per resource. Default 250. */
-  size?: number;
+  size: z.int().min(0).default(DEFAULT_SIZE),
   /** Page sizes above this are cut down to it. Default 100. */
-  pageSizeMax?: number;
+  pageSizeMax: z.int().min(1).default(100),
   /** Page size when a request names none. Default 25. */
-  defaultPageSize?: number;
+  defaultPageSize: z.int().min(1).default(25),
   /** Added before every response, in ms. Default 0. */
-  latencyMs?: number;
+  latencyMs: z.int().min(0).default(0),
   /** 429s (Retry-After: 1) on the 5th and 503s on the 17th request of each resource. Default true. */
-  faults?: boolean | FaultSchedule;
+  faults: z.union([z.boolean(), FaultScheduleConfig]).optional(),
   /** Same seed, same records. Default 42. */
-  seed?: number;
+  seed: z.int().min(0).default(DEFAULT_SEED),
   /** Port on 127.0.0.1. Default 0: a free one. */
-  port?: number;
-}
+  port: z.int().min(0).max(65_535).default(0),
+});
+export type DemoServerOptions = z.input<typeof DemoServerConfig>;
 
 export interface ResourceStats {
   requests: number;
@@ -54,12 +62,6 @@ export interface DemoServer {
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
-
-function checkInt(name: string, value: number, min: number): number {
-  if (!Number.isInteger(value) || value < min)
-    throw new ConfigError(`demo server: ${name} must be a whole number of at least ${min}, got ${value}`);
-  return value;
-}
 
 function newStats(): DemoStats {
   const resources = Object.fromEntries(
@@ -108,19 +110,16 @@ function resourceOf(pathname: string): DemoResource | undefined {
 }
 
 export async function startDemoServer(options: DemoServerOptions = {}): Promise<DemoServer> {
+  const config = parseOptions(DemoServerConfig, options, "startDemoServer");
   const ctx: ServeContext = {
-    size: checkInt("size", options.size ?? DEFAULT_SIZE, 0),
-    seed: checkInt("seed", options.seed ?? DEFAULT_SEED, 0),
-    pageSizeMax: checkInt("pageSizeMax", options.pageSizeMax ?? 100, 1),
-    defaultPageSize: 0,
+    size: config.size,
+    seed: config.seed,
+    pageSizeMax: config.pageSizeMax,
+    defaultPageSize: Math.min(config.defaultPageSize, config.pageSizeMax),
     origin: "",
   };
-  ctx.defaultPageSize = Math.min(
-    checkInt("defaultPageSize", options.defaultPageSize ?? 25, 1),
-    ctx.pageSizeMax,
-  );
-  const latencyMs = checkInt("latencyMs", options.latencyMs ?? 0, 0);
-  const schedule = resolveFaults(options.faults);
+  const { latencyMs } = config;
+  const schedule = resolveFaults(config.faults);
   const stats = newStats();
 
   const answer = async (req: IncomingMessage): Promise<Reply> => {
@@ -167,7 +166,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
+    server.listen(config.port, "127.0.0.1", () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   ctx.origin = `http://127.0.0.1:${port}`;

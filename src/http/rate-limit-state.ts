@@ -2,7 +2,9 @@
 // RateLimit/RateLimit-Policy, X-RateLimit-*, Jira's beta quota, HubSpot, Shopify, Salesforce,
 // Retry-After): requests are held until the reset of a spent window, and a spent day's budget fails
 // them at once instead of holding them until the next day.
+import { z } from "zod";
 import { forEachHeader, type HeaderInput } from "../base/index.js";
+import { parseOptions } from "../config/index.js";
 import { parseRetryAfter } from "./retry-after.js";
 
 export interface DailyHeadroom {
@@ -23,15 +25,20 @@ export interface Headroom {
   daily?: DailyHeadroom;
 }
 
-export interface RateLimitStateOptions {
+const RateLimitStateConfig = z.strictObject({
   /** Throttle when remaining is at or under this, in a short window or the day's budget. Default 0. */
-  threshold?: number;
-  now?: () => number;
+  threshold: z.number().optional(),
+  now: z.custom<() => number>((v) => typeof v === "function", { error: "must be a function" }).optional(),
   /** Cap on one throttle wait, in ms. Default 15 minutes. */
-  maxWaitMs?: number;
+  maxWaitMs: z.number().min(0).optional(),
   /** How long after the last answer a spent day's budget lets one request through to look again. Default 60 s. */
-  recheckAfterMs?: number;
-}
+  recheckAfterMs: z.number().min(0).optional(),
+});
+
+export type RateLimitStateOptions = z.input<typeof RateLimitStateConfig> & {
+  /** iki-apikit's name for `threshold` (the same number; give one of the two). */
+  minRemaining?: number | undefined;
+};
 
 /** Why requests fail at once: the day's budget is spent (and no server says when it comes back). */
 export interface Exhausted {
@@ -229,11 +236,15 @@ export class RateLimitState {
   readonly #maxWaitMs: number;
   readonly #recheckAfterMs: number;
 
+  /** Unknown options are a ConfigError; iki-apikit's `minRemaining` is read as `threshold`. */
   constructor(options: RateLimitStateOptions = {}) {
-    this.#threshold = options.threshold ?? 0;
-    this.#now = options.now ?? Date.now;
-    this.#maxWaitMs = options.maxWaitMs ?? 15 * 60_000;
-    this.#recheckAfterMs = options.recheckAfterMs ?? 60_000;
+    const config = parseOptions(RateLimitStateConfig, options, "RateLimitState", {
+      minRemaining: "threshold",
+    });
+    this.#threshold = config.threshold ?? 0;
+    this.#now = config.now ?? Date.now;
+    this.#maxWaitMs = config.maxWaitMs ?? 15 * 60_000;
+    this.#recheckAfterMs = config.recheckAfterMs ?? 60_000;
   }
 
   /** Reads whatever rate-limit headers a response carries; one without any leaves the state as is. */

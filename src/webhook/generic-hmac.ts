@@ -2,7 +2,7 @@
 // (e.g. "sha256="), the algorithm and the encoding of the digest are configurable.
 import { z } from "zod";
 import { firstHeaderValue } from "../base/index.js";
-import { parseConfig } from "../config/index.js";
+import { parseOptions } from "../config/index.js";
 import { WebhookSignatureError } from "../errors.js";
 import { Printable } from "../util/printable.js";
 import {
@@ -16,7 +16,7 @@ import {
   type WebhookValidator,
 } from "./validator.js";
 
-const GenericHmacConfig = z.object({
+const GenericHmacConfig = z.strictObject({
   headerName: z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, "must be an HTTP header name"),
   prefix: z.string().default(""),
   algorithm: z.enum(["sha1", "sha256", "sha512"]).default("sha256"),
@@ -48,7 +48,7 @@ export class GenericHmacValidator extends Printable implements WebhookValidator 
     super();
     this.#secret = requireSecret(options.secret, "GenericHmacValidator");
     const { secret: _secret, ...rest } = options;
-    const config = parseConfig(GenericHmacConfig, rest, "generic HMAC validator options");
+    const config = parseOptions(GenericHmacConfig, rest, "GenericHmacValidator");
     this.headerName = config.headerName.toLowerCase();
     this.prefix = config.prefix;
     this.algorithm = config.algorithm;

@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { z } from "zod";
-import { parseConfig } from "../config/index.js";
+import { parseOptions } from "../config/index.js";
 import { ConfigError, WebhookSignatureError } from "../errors.js";
 import { defaultLogger, type Logger } from "../http/index.js";
 import { Printable } from "../util/printable.js";
@@ -16,7 +16,7 @@ import { readBody } from "./read-body.js";
 import { RingBuffer } from "./ring-buffer.js";
 import type { WebhookValidator } from "./validator.js";
 
-const ReceiverConfig = z.object({
+const ReceiverConfig = z.strictObject({
   port: z.number().int().min(0).max(65_535).default(0),
   host: z.string().min(1).default("127.0.0.1"),
   path: z.string().startsWith("/").default("/webhook"),
@@ -83,7 +83,7 @@ export class WebhookReceiver extends Printable implements AsyncIterable<WebhookE
         [{ path: "validator", message: "missing or not a validator" }],
       );
     }
-    const config = parseConfig(ReceiverConfig, rest, "webhook receiver options");
+    const config = parseOptions(ReceiverConfig, rest, "WebhookReceiver");
     this.port = config.port;
     this.host = config.host;
     this.path = config.path;

@@ -1,7 +1,9 @@
 // Stripe's scheme: `Stripe-Signature: t=<unix seconds>,v1=<hex>[,v1=<hex>...]`, HMAC-SHA256 of
 // `${t}.` + raw body; a timestamp outside the tolerance is stale or replayed and is rejected.
+import { z } from "zod";
 import { firstHeaderValue } from "../base/index.js";
-import { ConfigError, WebhookSignatureError } from "../errors.js";
+import { parseOptions } from "../config/index.js";
+import { WebhookSignatureError } from "../errors.js";
 import { Printable } from "../util/printable.js";
 import {
   decodeSignature,
@@ -12,10 +14,12 @@ import {
   type WebhookValidator,
 } from "./validator.js";
 
-export interface StripeValidatorOptions {
+const StripeValidatorConfig = z.strictObject({
   /** How far the signed timestamp may be from now, either way. Default 300 (Stripe's own default). */
-  toleranceSeconds?: number;
-}
+  toleranceSeconds: z.number().positive().default(300),
+});
+
+export type StripeValidatorOptions = z.input<typeof StripeValidatorConfig>;
 
 export class StripeWebhookValidator extends Printable implements WebhookValidator {
   readonly provider = "stripe";
@@ -26,13 +30,11 @@ export class StripeWebhookValidator extends Printable implements WebhookValidato
   constructor(secret: string, options: StripeValidatorOptions = {}) {
     super();
     this.#secret = requireSecret(secret, "StripeWebhookValidator");
-    const tolerance = options.toleranceSeconds ?? 300;
-    if (!(tolerance > 0)) {
-      throw new ConfigError("StripeWebhookValidator: toleranceSeconds must be a positive number", [
-        { path: "toleranceSeconds", message: `must be > 0, got ${tolerance}` },
-      ]);
-    }
-    this.toleranceSeconds = tolerance;
+    this.toleranceSeconds = parseOptions(
+      StripeValidatorConfig,
+      options,
+      "StripeWebhookValidator",
+    ).toleranceSeconds;
   }
 
   protected printable() {

@@ -26,6 +26,8 @@ type Arrow = Awaited<ReturnType<typeof loadArrow>>;
 type Polars = Awaited<ReturnType<typeof loadPolars>>;
 export type ArrowTable = InstanceType<Arrow["Table"]>;
 export type PolarsDataFrame = ReturnType<Polars["DataFrame"]>;
+/** A nodejs-polars dtype (pl.Int64, pl.Float64, pl.Bool, pl.String, ...). */
+export type PolarsDataType = import("nodejs-polars").DataType;
 type ArrowBatch = InstanceType<Arrow["RecordBatch"]>;
 
 export interface PagesToFrameOptions extends FrameOptions {
@@ -40,7 +42,14 @@ const storage = (type: ColumnType): string =>
 /** A name JS objects list before all others (in numeric order): "0", "7", "42", not "007". */
 const isArrayIndex = (name: string) => /^(?:0|[1-9]\d*)$/.test(name) && Number(name) < 2 ** 32 - 1;
 
-/** A batch as it was made: typed from its own rows. */
+/** A batch of rows as the maker hands it on: its columns typed from its own rows, values by column. */
+interface RowBatch {
+  columns: Column[];
+  length: number;
+  values: ReadonlyMap<string, unknown[]>;
+}
+
+/** A batch as it was made: an Arrow batch typed from its own rows. */
 interface OwnBatch {
   batch: ArrowBatch;
   columns: Column[];
@@ -48,22 +57,20 @@ interface OwnBatch {
 
 /**
  * Flattens pages straight into per-column value arrays (no object per row) and hands each batch of
- * rows on as an Arrow batch typed from its own rows. Columns are typed with the same rules, and come in
- * the same order, as SchemaBuilder over flattened rows; the unified schema is kept over all batches.
+ * rows on, typed from its own rows. Columns are typed with the same rules, and come in the same order,
+ * as SchemaBuilder over flattened rows; the unified schema is kept over all batches.
  */
 class BatchMaker {
-  readonly #arrow: Arrow;
   readonly #sep: string | undefined;
   readonly #batchRows: number;
-  readonly #take: (made: OwnBatch) => void;
+  readonly #take: (made: RowBatch) => void;
   /** The schema unified over every batch so far, in first-seen order. */
   readonly #all = new SchemaBuilder();
   /** The batch being collected: values by column, in first-seen order; a row a column lacks is undefined. */
   #columns = new Map<string, unknown[]>();
   #rows = 0;
 
-  constructor(arrow: Arrow, options: PagesToFrameOptions, take: (made: OwnBatch) => void) {
-    this.#arrow = arrow;
+  constructor(options: PagesToFrameOptions, take: (made: RowBatch) => void) {
     this.#sep = options.sep;
     this.#batchRows = Math.max(1, options.batchRows ?? ARROW_BATCH_ROWS);
     this.#take = take;
@@ -120,17 +127,21 @@ class BatchMaker {
     if (length === 0) return;
     const own = new SchemaBuilder().addColumns(length, this.#columns);
     this.#all.merge(own);
-    const { columns } = own;
-    const children = columns.map(({ name, type }) => {
-      const values = this.#columns.get(name)!;
-      return columnData(this.#arrow, type, length, (row) => values[row]);
-    });
-    if (columns.length === 0) children.push(columnData(this.#arrow, undefined, length, () => null));
-    const batch = recordBatch(this.#arrow, arrowSchema(this.#arrow, columns), length, children);
+    const values = this.#columns;
     this.#columns = new Map();
     this.#rows = 0;
-    this.#take({ batch, columns });
+    this.#take({ columns: own.columns, length, values });
   }
+}
+
+/** A batch of rows as an Arrow batch, each column stored as its own type says. */
+function arrowBatch(arrow: Arrow, { columns, length, values }: RowBatch): OwnBatch {
+  const children = columns.map(({ name, type }) => {
+    const column = values.get(name)!;
+    return columnData(arrow, type, length, (row) => column[row]);
+  });
+  if (columns.length === 0) children.push(columnData(arrow, undefined, length, () => null));
+  return { batch: recordBatch(arrow, arrowSchema(arrow, columns), length, children), columns };
 }
 
 /** How to bring one batch's column to its unified type, if it needs more than a cast. */
@@ -168,7 +179,7 @@ export async function pagesToArrow(
 ): Promise<ArrowTable> {
   const arrow = await loadArrow("Arrow tables (fetchArrow, recordsToArrow)");
   const made: OwnBatch[] = [];
-  const maker = new BatchMaker(arrow, options, (batch) => made.push(batch));
+  const maker = new BatchMaker(options, (rows) => made.push(arrowBatch(arrow, rows)));
   await maker.fill(source);
   const columns = maker.columns;
   if (made.length === 0) return new arrow.Table(arrowSchema(arrow, columns));
@@ -200,9 +211,10 @@ export async function pagesToPolars(
     return stand === "" ? frame : frame.rename({ [stand]: "" });
   };
   const made: Array<{ frame: PolarsDataFrame; columns: Column[] }> = [];
-  const maker = new BatchMaker(arrow, options, ({ batch, columns }) =>
-    made.push({ frame: toFrame(new arrow.Table([batch])), columns }),
-  );
+  const maker = new BatchMaker(options, (rows) => {
+    const { batch, columns } = arrowBatch(arrow, rows);
+    made.push({ frame: toFrame(new arrow.Table([batch])), columns });
+  });
   await maker.fill(source);
   const columns = maker.columns;
   if (made.length === 0) return toFrame(new arrow.Table(arrowSchema(arrow, columns)));
@@ -222,14 +234,21 @@ function renameEmpty(arrow: Arrow, table: ArrowTable, stand: string): ArrowTable
   );
 }
 
-const polarsType = (pl: Polars, type: ColumnType) =>
+/** The dtype of a column of this type in a flattened frame (Arrow's Utf8 is polars' String). */
+const polarsType = (pl: Polars, type: ColumnType): PolarsDataType =>
   storage(type) === "integer"
     ? pl.Int64
     : type === "float"
       ? pl.Float64
       : type === "boolean"
         ? pl.Bool
-        : pl.Utf8;
+        : pl.String;
+
+/** The dtypes of a flattened frame of these unified columns: one text column "value" when there are none. */
+function polarsSchema(pl: Polars, columns: readonly Column[]): Record<string, PolarsDataType> {
+  if (columns.length === 0) return { [EMPTY_COLUMN]: pl.String };
+  return Object.fromEntries(columns.map((c) => [c.name, polarsType(pl, c.type)]));
+}
 
 /** A batch's frame as the unified schema has it: polars casts where they agree with JS. */
 function unifiedFrame(
@@ -274,6 +293,28 @@ async function nestedFrame(pl: Polars, source: RecordSource): Promise<PolarsData
   } finally {
     await rm(path, { force: true });
   }
+}
+
+/**
+ * The nodejs-polars dtype of every column that recordsToPolars and fetchPolars make of these records
+ * (iki-apikit's infer_polars_schema), as `{ column: DataType }`: the flattened names, each typed over
+ * every record by the same code that types the frame (integers and bigints within int64 are Int64,
+ * other numbers Float64, booleans Bool, anything else, mixed or only null String), without building
+ * it. With no column at all, the frame's one text column "value". With `flatten: false`, polars infers
+ * the nested structs: that frame is built and its schema returned.
+ *
+ * Async, because nodejs-polars (an optional dependency) is loaded on first use; an OutputError says
+ * how to install it when it is missing.
+ */
+export async function inferPolarsSchema(
+  records: RecordSource,
+  options: FrameOptions = {},
+): Promise<Record<string, PolarsDataType>> {
+  const pl = await loadPolars("inferPolarsSchema");
+  if (options.flatten === false) return (await nestedFrame(pl, records)).schema;
+  const maker = new BatchMaker(options, () => undefined);
+  await maker.fill(records);
+  return polarsSchema(pl, maker.columns);
 }
 
 /** Records as an Arrow Table (see pagesToArrow). */

@@ -6,8 +6,10 @@ export { mergeDatabase, moveDatabase, removeDatabase } from "./duckdb.js";
 export { formatFromPath, getWriter, isFormat } from "./formats.js";
 export {
   type ArrowTable,
+  inferPolarsSchema,
   type PagesToFrameOptions,
   type PolarsDataFrame,
+  type PolarsDataType,
   pagesToArrow,
   pagesToPolars,
   recordsToArrow,
