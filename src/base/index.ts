@@ -2,7 +2,16 @@
 // header shapes); base/ itself imports no other folder, so it can never close an import loop.
 export { type AuthRequest, type AuthStrategy, type AuthTransport, noCredentials } from "./auth-strategy.js";
 export { firstHeaderValue, forEachHeader, type HeaderInput, headerEntries, headerValue } from "./headers.js";
-export { consoleLogger, defaultLogger, type Logger, silentLogger } from "./logger.js";
+export {
+  chooseLogger,
+  consoleLogger,
+  defaultLogger,
+  type Logger,
+  type LogLevel,
+  logLevelFrom,
+  logsAt,
+  silentLogger,
+} from "./logger.js";
 export {
   createRedactor,
   defaultRedactor,

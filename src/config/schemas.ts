@@ -90,6 +90,12 @@ export const PaginationConfig = z.strictObject({
    * is sent before the consumer asks for its page (for APIs that bill per request).
    */
   readAhead: z.boolean().optional(),
+  /**
+   * When maxPages or maxItems stops a listing that has more: "truncate" (default) ends it there,
+   * logs a warning and marks the last page `truncated`; "raise" throws a PaginationError instead
+   * (iki-apikit's behaviour for max_pages).
+   */
+  onLimit: z.enum(["truncate", "raise"]).optional(),
 });
 export type PaginationConfig = z.infer<typeof PaginationConfig>;
 export type PaginationConfigInput = z.input<typeof PaginationConfig>;

@@ -65,7 +65,7 @@ export class Apikit implements AsyncDisposable {
     this.auth = this.#core.auth;
   }
 
-  static fromConfig(config: ApiConfigInput, extras: { logger?: Logger; hooks?: Hooks } = {}): Apikit {
+  static fromConfig(config: ApiConfigInput, extras: { logger?: Logger | false; hooks?: Hooks } = {}): Apikit {
     return new Apikit({ ...config, ...extras });
   }
 
@@ -144,7 +144,9 @@ export class Apikit implements AsyncDisposable {
     const pull = await this.#open<T>({ path, options: options as FetchOptions<unknown> });
     if (pull.dryRun) return pull.describe();
     const records = await collectRecords(pull);
-    return options.onInvalid === "collect" ? { records, errors: pull.invalid } : records;
+    return options.onInvalid === "collect"
+      ? { records, errors: pull.invalid, truncated: pull.truncated }
+      : records;
   }
 
   /**
@@ -161,10 +163,10 @@ export class Apikit implements AsyncDisposable {
     options: ToFile<T>,
   ): Promise<FileOutputResult | DryRunResult> {
     checkOptions(FetchToFileOptionsSchema, options, "fetchToFile");
-    resolveFormat(options);
+    const output = { format: resolveFormat(options), path: options.filePath };
     const { filePath, format, keepPartial, table, mode, sep, rowsPerGroup, checkpoint, ...fetch } = options;
     const pull = await this.#open<T>({ path, options: fetch as FetchOptions<unknown> });
-    if (pull.dryRun) return pull.describe();
+    if (pull.dryRun) return pull.describe(output);
     return pullToFile(pull, options, fetch.onInvalid === "collect");
   }
 
@@ -179,18 +181,20 @@ export class Apikit implements AsyncDisposable {
   fetchPolars<T = Record<string, unknown>>(
     path: string,
     options: Frame<T> & { onInvalid: "collect" },
-  ): Promise<{ frame: PolarsDataFrame; errors: InvalidRecord[] }>;
+  ): Promise<{ frame: PolarsDataFrame; errors: InvalidRecord[]; truncated: boolean }>;
   fetchPolars<T = Record<string, unknown>>(path: string, options?: Frame<T>): Promise<PolarsDataFrame>;
   async fetchPolars<T = Record<string, unknown>>(
     path: string,
     options: Frame<T> = {},
-  ): Promise<PolarsDataFrame | { frame: PolarsDataFrame; errors: InvalidRecord[] } | DryRunResult> {
+  ): Promise<
+    PolarsDataFrame | { frame: PolarsDataFrame; errors: InvalidRecord[]; truncated: boolean } | DryRunResult
+  > {
     checkOptions(FetchFrameOptionsSchema, options, "fetchPolars");
     const { flatten, sep, ...fetch } = options;
     const pull = await this.#open<T>({ path, options: fetch as FetchOptions<unknown> });
     if (pull.dryRun) return pull.describe();
     const frame = await pullToPolars(pull, { flatten, sep });
-    return fetch.onInvalid === "collect" ? { frame, errors: pull.invalid } : frame;
+    return fetch.onInvalid === "collect" ? { frame, errors: pull.invalid, truncated: pull.truncated } : frame;
   }
 
   /**
@@ -204,18 +208,18 @@ export class Apikit implements AsyncDisposable {
   fetchArrow<T = Record<string, unknown>>(
     path: string,
     options: ArrowOptions<T> & { onInvalid: "collect" },
-  ): Promise<{ table: ArrowTable; errors: InvalidRecord[] }>;
+  ): Promise<{ table: ArrowTable; errors: InvalidRecord[]; truncated: boolean }>;
   fetchArrow<T = Record<string, unknown>>(path: string, options?: ArrowOptions<T>): Promise<ArrowTable>;
   async fetchArrow<T = Record<string, unknown>>(
     path: string,
     options: ArrowOptions<T> = {},
-  ): Promise<ArrowTable | { table: ArrowTable; errors: InvalidRecord[] } | DryRunResult> {
+  ): Promise<ArrowTable | { table: ArrowTable; errors: InvalidRecord[]; truncated: boolean } | DryRunResult> {
     checkOptions(FetchFrameOptionsSchema.omit({ flatten: true }), options, "fetchArrow");
     const { sep, ...fetch } = options;
     const pull = await this.#open<T>({ path, options: fetch as FetchOptions<unknown> });
     if (pull.dryRun) return pull.describe();
     const table = await pullToArrow(pull, { sep });
-    return fetch.onInvalid === "collect" ? { table, errors: pull.invalid } : table;
+    return fetch.onInvalid === "collect" ? { table, errors: pull.invalid, truncated: pull.truncated } : table;
   }
 
   /**
@@ -246,7 +250,7 @@ export class Apikit implements AsyncDisposable {
     const { headers } = core.encode(options.headers, undefined);
     if (options.dryRun) return core.describe("GET", url, headers, undefined, false, {});
     const { signal, dataPath } = options;
-    const timeoutMs = options.timeoutMs ?? options.timeout;
+    const timeoutMs = this.#core.callTimeout(options);
     return inspectListing(core, { url, headers, signal, timeoutMs, dataPath });
   }
 
@@ -343,10 +347,10 @@ export class Apikit implements AsyncDisposable {
     options: GraphQLOptions & FileOutputOptions,
   ): Promise<FileOutputResult | DryRunResult> {
     checkOptions(GraphQLToFileOptionsSchema, options, "graphqlToFile");
-    resolveFormat(options);
+    const output = { format: resolveFormat(options), path: options.filePath };
     const { filePath, format, keepPartial, table, mode, sep, rowsPerGroup, checkpoint, ...gql } = options;
     const pull = await this.#open<unknown>({ path, query, options: { ...gql, paginate: true } });
-    if (pull.dryRun) return pull.describe();
+    if (pull.dryRun) return pull.describe(output);
     return pullToFile(pull, options, false);
   }
 

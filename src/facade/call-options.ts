@@ -175,6 +175,8 @@ export const GraphQLOptionsSchema = CallOptions.omit({ params: true }).extend({
   maxItems: z.int().positive().optional(),
   maxEmptyPages: z.int().positive().optional(),
   readAhead: z.boolean().optional(),
+  /** As for REST listings: "truncate" (default) or "raise" when maxPages/maxItems leaves nodes unread. */
+  onLimit: z.enum(["truncate", "raise"]).optional(),
   /** A live progress bar on stderr when it is a terminal; nothing otherwise. */
   progress: z.boolean().optional(),
   cursorVariable: z.string().min(1).optional(),
@@ -193,6 +195,8 @@ export type FetchManyOptions = z.input<typeof FetchManyOptionsSchema>;
 export interface CollectedRecords<T> {
   records: T[];
   errors: InvalidRecord[];
+  /** maxPages or maxItems stopped the pull while the API had more. */
+  truncated: boolean;
 }
 
 /**

@@ -8,9 +8,9 @@ import { toJson } from "../flatten/index.js";
 import {
   type AdaptiveLimiter,
   type ApikitDispatcher,
+  chooseLogger,
   createDispatcher,
   createRedactor,
-  defaultLogger,
   type Hooks,
   isSecretHeader,
   type Logger,
@@ -21,11 +21,13 @@ import {
   type SendResponse,
   send,
 } from "../http/index.js";
-import { type DryRunResult, describeRequest } from "./dry-run.js";
+import { type DryRunOutput, type DryRunResult, describeRequest } from "./dry-run.js";
 import { type ApikitOptions, normalizeOptions } from "./options.js";
 import { buildUrl, type Params } from "./url.js";
 
 const DEFAULT_ACCEPT = "application/json";
+/** A duration under this many ms looks like seconds ported from iki-apikit. */
+const SECONDS_LIKE_BELOW_MS = 100;
 
 /** A request as the transport will send it: headers merged, a JSON body serialised. */
 export interface EncodedRequest {
@@ -41,10 +43,13 @@ export class ClientCore {
   readonly redactor: Redactor;
   readonly observer: Observer;
   readonly #baseHeaders: Record<string, string>;
+  /** Duration options already warned about as looking like seconds (once per name per client). */
+  readonly #warnedDurations = new Set<string>();
 
   constructor(options: ApikitOptions) {
     this.config = redactWhenPrinted(normalizeOptions(options));
-    this.logger = options.logger ?? defaultLogger();
+    this.logger = chooseLogger(options.logger, options.env);
+    this.checkDurations("client options", { timeoutMs: options.timeoutMs, timeout: options.timeout });
     const hooks: Hooks = options.hooks ?? {};
     this.auth = createAuthStrategy(this.config.auth);
     const { config } = this;
@@ -80,6 +85,29 @@ export class ClientCore {
       "user-agent": config.userAgent ?? "apikit",
       ...lowerKeys(config.headers),
     };
+  }
+
+  /**
+   * Warns once per option name when a timeout is under 100 ms: every apikit duration is in ms, and
+   * iki-apikit's were seconds, so `timeout: 30` ported as it is would time out after 30 ms. (Retry
+   * delays are left alone: a few ms is what fast tests use on purpose.)
+   */
+  checkDurations(where: string, durations: Record<string, unknown>): void {
+    for (const [name, value] of Object.entries(durations)) {
+      if (typeof value !== "number" || !(value > 0) || value >= SECONDS_LIKE_BELOW_MS) continue;
+      if (this.#warnedDurations.has(name)) continue;
+      this.#warnedDurations.add(name);
+      const current = name === "timeout" ? "timeoutMs" : name;
+      this.logger.warn(
+        `${where}: ${name} is ${value} ms. apikit's durations are milliseconds (iki-apikit's were seconds): for ${value} s write ${current}: ${value * 1000}`,
+      );
+    }
+  }
+
+  /** A call's own timeout (`timeoutMs`, or the deprecated `timeout`, both ms), checked as the client's is. */
+  callTimeout(options: { timeoutMs?: number | undefined; timeout?: number | undefined }): number | undefined {
+    this.checkDurations("call options", { timeoutMs: options.timeoutMs, timeout: options.timeout });
+    return options.timeoutMs ?? options.timeout;
   }
 
   /** The base URL joined with `path` and `params`; a path that makes no URL is an ApikitError. */
@@ -137,8 +165,9 @@ export class ClientCore {
     body: unknown,
     paginate: boolean,
     pagination: Record<string, unknown>,
+    output?: DryRunOutput,
   ): DryRunResult {
-    const result = describeRequest(this, { method, url, headers, body }, paginate, pagination);
+    const result = describeRequest(this, { method, url, headers, body }, paginate, pagination, output);
     process.stderr.write(`${result.toString()}\n`);
     return result;
   }

@@ -15,6 +15,16 @@ export interface DryRunInfo {
   authType: string;
   paginate: boolean;
   pagination: Record<string, unknown>;
+  /** The file format (fetchToFile, graphqlToFile); null for calls that write no file. */
+  outputFormat?: string | null;
+  /** The file that would be written, as given; null for calls that write no file. */
+  outputPath?: string | null;
+}
+
+/** Where a file-writing call would write: shown by its dry run. */
+export interface DryRunOutput {
+  format: string;
+  path: string;
 }
 
 export class DryRunResult implements DryRunInfo {
@@ -27,6 +37,8 @@ export class DryRunResult implements DryRunInfo {
   readonly authType: string;
   readonly paginate: boolean;
   readonly pagination: Record<string, unknown>;
+  readonly outputFormat: string | null;
+  readonly outputPath: string | null;
 
   constructor(info: DryRunInfo) {
     this.method = info.method;
@@ -37,9 +49,17 @@ export class DryRunResult implements DryRunInfo {
     this.authType = info.authType;
     this.paginate = info.paginate;
     this.pagination = info.pagination;
+    this.outputFormat = info.outputFormat ?? null;
+    this.outputPath = info.outputPath ?? null;
   }
 
-  toJSON(): DryRunInfo & { dryRun: true } {
+  /**
+   * Every key, for programs: `dryRun` (true), `method`, `url` (with the query, secrets redacted),
+   * `params`, `headers` (as sent, secrets redacted), `body` (when there is one), `authType`,
+   * `paginate`, `pagination` (the settings the pull would use), `outputFormat` and `outputPath` (null
+   * unless the call writes a file).
+   */
+  toJSON(): DryRunInfo & { dryRun: true; outputFormat: string | null; outputPath: string | null } {
     return {
       dryRun: true,
       method: this.method,
@@ -50,6 +70,8 @@ export class DryRunResult implements DryRunInfo {
       authType: this.authType,
       paginate: this.paginate,
       pagination: this.pagination,
+      outputFormat: this.outputFormat,
+      outputPath: this.outputPath,
     };
   }
 
@@ -58,6 +80,7 @@ export class DryRunResult implements DryRunInfo {
     for (const [k, v] of Object.entries(this.headers)) lines.push(`  ${k}: ${v}`);
     if (this.body !== undefined) lines.push(`  body: ${toJson(this.body)}`);
     lines.push(`  paginate: ${this.paginate}${this.paginate ? ` ${toJson(this.pagination)}` : ""}`);
+    if (this.outputPath !== null) lines.push(`  output: ${this.outputFormat} → ${this.outputPath}`);
     return lines.join("\n");
   }
 }
@@ -74,6 +97,7 @@ export function describeRequest(
   request: { method: string; url: URL; headers: Record<string, string>; body: unknown },
   paginate: boolean,
   pagination: Record<string, unknown>,
+  output?: DryRunOutput,
 ): DryRunResult {
   const { method, url, body } = request;
   const { auth, redactor } = client;
@@ -103,5 +127,6 @@ export function describeRequest(
     authType: auth.type,
     paginate,
     pagination,
+    ...(output ? { outputFormat: output.format, outputPath: output.path } : {}),
   });
 }

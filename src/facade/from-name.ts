@@ -59,7 +59,7 @@ type Explicit = Partial<Record<CredentialField, string>>;
 export async function resolveNamed(name: string, overrides: FromNameOptions): Promise<ApikitOptions> {
   const registry = overrides.registry ?? builtins;
   const manager = new ConfigManager(overrides.configPath ? { path: overrides.configPath } : {});
-  const logger = overrides.logger;
+  const logger = overrides.logger || undefined;
   let base: Omit<ApiConfigInput, "auth"> & { auth?: Record<string, unknown> };
   let connector: ConnectorDefinition | undefined;
   if (registry.has(name)) {

@@ -15,7 +15,7 @@ import {
   withCurrentNames,
 } from "../config/index.js";
 import { ConfigError, type ConfigIssue } from "../errors.js";
-import { defaultLogger, type Hooks, type Logger, type RateGate } from "../http/index.js";
+import { chooseLogger, type Hooks, type Logger, type RateGate } from "../http/index.js";
 
 /** iki-apikit's flat auth fields: folded into `auth` by the type they name (or imply). */
 const flatAuthOptions = () =>
@@ -51,7 +51,8 @@ const apikitOptionsSchema = () =>
     ...flatAuthOptions().partial().shape,
     /** Shorthand for retry.maxRetries. */
     maxRetries: z.int().min(0).optional(),
-    logger: z.custom<Logger>().optional(),
+    /** Any { debug, info, warn, error }; false for none. Default: warnings and errors on stderr (APIKIT_LOG_LEVEL). */
+    logger: z.custom<Logger | false>().optional(),
     hooks: z.custom<Hooks>().optional(),
     /** A rate gate shared with other clients (the cluster's Redis budget); every attempt passes it. */
     rateGate: z.custom<RateGate>().optional(),
@@ -87,7 +88,17 @@ const _everyFlatField: Exclude<FlatAuthField, (typeof FLAT_AUTH_FIELDS)[number]>
 
 function authFrom(options: ApikitOptions): AuthConfigInput {
   const { auth } = options;
-  if (auth !== undefined && typeof auth === "object") return auth;
+  if (auth !== undefined && auth !== null && typeof auth === "object") {
+    // Both ways at once would leave the flat fields silently unused.
+    const flat = FLAT_AUTH_FIELDS.filter((field) => options[field] !== undefined);
+    if (flat.length > 0) {
+      throw new ConfigError(
+        `Invalid client options:\n  - ${flat[0]}: given beside an auth object; put it inside auth (auth: { type, ... }) or give auth as a type ("${auth.type}")`,
+        flat.map((field) => ({ path: field, message: "given beside an auth object" })),
+      );
+    }
+    return auth;
+  }
   const type =
     auth ??
     (options.token
@@ -156,7 +167,7 @@ function withChainCredentials(
   if (fields.length === 0) return { auth, looked };
   const filled: Record<string, unknown> = { ...auth };
   const host = hostOf(options.baseUrl);
-  const context = { env: options.env, cwd: options.cwd, logger: options.logger ?? defaultLogger() };
+  const context = { env: options.env, cwd: options.cwd, logger: chooseLogger(options.logger, options.env) };
   for (const field of fields) {
     if (typeof filled[field] === "string" && filled[field] !== "") continue;
     const found = resolveCredentialSync({ field, host }, context);

@@ -8,12 +8,12 @@ import { RelayPaginator } from "../graphql/index.js";
 import { createPaginator, type PageRequest, type Paginator } from "../pagination/index.js";
 import type { FetchOptions, GraphQLOptions } from "./call-options.js";
 import type { ClientCore } from "./core.js";
-import type { DryRunResult } from "./dry-run.js";
+import type { DryRunOutput, DryRunResult } from "./dry-run.js";
 
 /** The limits of a pull the page loop enforces. */
 export type LoopLimits = Pick<
   PaginationConfig,
-  "dataPath" | "maxPages" | "maxItems" | "maxEmptyPages" | "readAhead"
+  "dataPath" | "maxPages" | "maxItems" | "maxEmptyPages" | "readAhead" | "onLimit"
 >;
 
 /** The strategy `auto` settled on: kept in a checkpoint so a resumed pull does not detect again. */
@@ -33,8 +33,8 @@ export interface PullPlan {
   graphql: boolean;
   /** What identifies the pull (hashed into a checkpoint), secrets redacted. */
   identity: Record<string, unknown>;
-  /** Prints and returns what the pull would send first, sending nothing. */
-  describe(): DryRunResult;
+  /** Prints and returns what the pull would send first (and the file it would write), sending nothing. */
+  describe(output?: DryRunOutput): DryRunResult;
   /** The same pull going on with a strategy a previous run settled on. */
   settle(strategy: SettledStrategy): PullPlan;
 }
@@ -80,10 +80,18 @@ export function restPlan(core: ClientCore, path: string, options: FetchOptions<u
       body: options.body === undefined ? null : core.redactor.redactText(toJson(options.body)),
       pagination: settings,
     },
-    describe: () => {
+    describe: (output) => {
       // Described only when a dry run asks (it may call the auth strategy).
       const first = paginate ? paginator.first(request) : request;
-      return core.describe(method, first.url, headers, first.body, paginate, paginate ? settings : {});
+      return core.describe(
+        method,
+        first.url,
+        headers,
+        first.body,
+        paginate,
+        paginate ? settings : {},
+        output,
+      );
     },
     settle: (settled) =>
       restPlan(core, path, {
@@ -111,11 +119,11 @@ export function relayPlan(core: ClientCore, path: string, query: string, options
   const body = graphqlBody(query, options);
   const request: PageRequest = { method: "POST", url, body };
   const { headers } = core.encode(options.headers, body);
-  const { maxPages, maxItems, maxEmptyPages, readAhead } = options;
+  const { maxPages, maxItems, maxEmptyPages, readAhead, onLimit } = options;
   const plan: PullPlan = {
     paginator,
     request,
-    limits: { maxPages, maxItems, maxEmptyPages, readAhead },
+    limits: { maxPages, maxItems, maxEmptyPages, readAhead, onLimit },
     extract: paginator.extract,
     graphql: true,
     identity: {
@@ -125,14 +133,14 @@ export function relayPlan(core: ClientCore, path: string, query: string, options
       connectionPath: options.connectionPath,
       pageSize: options.pageSize ?? null,
     },
-    describe: () => {
+    describe: (output) => {
       const settings = {
         strategy: "relay",
         connectionPath: options.connectionPath,
         ...(options.pageSize ? { pageSize: options.pageSize } : {}),
         ...(options.maxPages ? { maxPages: options.maxPages } : {}),
       };
-      return core.describe("POST", url, headers, paginator.first(request).body, true, settings);
+      return core.describe("POST", url, headers, paginator.first(request).body, true, settings, output);
     },
     // A Relay connection has one strategy: there is nothing to settle.
     settle: () => plan,

@@ -15,7 +15,7 @@ import {
 } from "../pagination/index.js";
 import type { FetchOptions, GraphQLOptions } from "./call-options.js";
 import type { ClientCore } from "./core.js";
-import type { DryRunResult } from "./dry-run.js";
+import type { DryRunOutput, DryRunResult } from "./dry-run.js";
 import { IncrementalState } from "./incremental.js";
 import { type PullPlan, relayPlan, restPlan, type SettledStrategy } from "./plan.js";
 import { pullProgress } from "./progress.js";
@@ -48,6 +48,8 @@ export class Pull<T> {
   #plan: PullPlan;
   /** With `onInvalid: "collect"`: every record of the pull that failed the schema, as the pages came. */
   readonly invalid: InvalidRecord[] = [];
+  /** maxPages or maxItems stopped the pull while the API had more (set when its last page arrives). */
+  truncated = false;
 
   private constructor(
     core: ClientCore,
@@ -86,9 +88,9 @@ export class Pull<T> {
     return this.#incremental !== undefined;
   }
 
-  /** Prints and returns what the pull would send first. */
-  describe(): DryRunResult {
-    return this.#plan.describe();
+  /** Prints and returns what the pull would send first (and, for a file output, where it would write). */
+  describe(output?: DryRunOutput): DryRunResult {
+    return this.#plan.describe(output);
   }
 
   /** The first request as the call asked for it. */
@@ -127,6 +129,7 @@ export class Pull<T> {
     // `progress: true` on a terminal: live from the first request to the end, however it ends. It hears
     // every retry and wait of the client (a concurrent pull's too: the transport cannot tell them apart).
     const progress = pullProgress(options.progress);
+    const timeoutMs = core.callTimeout(options);
     const fetchPage = async (page: PageRequest): Promise<FetchedPage> => {
       progress?.start(core.observer);
       const { headers, body } = core.encode(options.headers, page.body);
@@ -136,7 +139,7 @@ export class Pull<T> {
         headers,
         body,
         signal,
-        timeoutMs: options.timeoutMs ?? options.timeout,
+        timeoutMs,
       });
       const url = core.redactor.redactUrl(page.url);
       if (plan.graphql) {
@@ -152,6 +155,7 @@ export class Pull<T> {
       };
     };
     const { limits } = plan;
+    core.logger.info(describePaging(plan, core.redactor.redactUrl(plan.request.url), resume));
     let seen = 0;
     let total = 0;
     try {
@@ -165,6 +169,7 @@ export class Pull<T> {
         maxPages: limits.maxPages,
         maxItems: limits.maxItems,
         maxEmptyPages: limits.maxEmptyPages,
+        onLimit: limits.onLimit,
         readAhead: limits.readAhead,
         logger: core.logger,
         concurrency: () => core.concurrency(options.concurrency),
@@ -190,6 +195,7 @@ export class Pull<T> {
           bytes: page.bytes,
         });
         if (hook) await hook;
+        if (page.truncated) this.truncated = true;
         const out: PulledPage<T> = { ...page, records: records as T[] };
         if (invalid.mode === "collect") {
           out.invalid = invalid.take();
@@ -222,4 +228,18 @@ export class Pull<T> {
     await this.commit();
     return result;
   }
+}
+
+/** The info line that says how a pull pages: "GET <url>: cursor pagination, maxPages 3". */
+function describePaging(plan: PullPlan, url: string, resume: ResumePoint | undefined): string {
+  const { strategy } = plan.paginator;
+  const how = strategy === "none" ? "one request, no pagination" : `${strategy} pagination`;
+  const { maxPages, maxItems, onLimit } = plan.limits;
+  const limits = [
+    maxPages !== undefined ? `maxPages ${maxPages}` : "",
+    maxItems !== undefined ? `maxItems ${maxItems}` : "",
+    onLimit === "raise" ? 'onLimit "raise"' : "",
+    resume ? `resumed at page ${resume.pages + 1}` : "",
+  ].filter(Boolean);
+  return `${plan.request.method} ${url}: ${how}${limits.length > 0 ? `, ${limits.join(", ")}` : ""}`;
 }

@@ -30,7 +30,7 @@ export async function sendRequest<T>(
     headers,
     body,
     signal: options.signal,
-    timeoutMs: options.timeoutMs ?? options.timeout,
+    timeoutMs: core.callTimeout(options),
   });
   return { status: response.status, headers: response.headers, data: response.data as T, url: response.url };
 }
@@ -52,7 +52,7 @@ export async function sendGraphQL<T>(
     headers,
     body,
     signal: options.signal,
-    timeoutMs: options.timeoutMs ?? options.timeout,
+    timeoutMs: core.callTimeout(options),
   });
   const where = { method: "POST", url: core.redactor.redactUrl(url), status: response.status };
   assertNoGraphQLErrors(response.data, where, core.redactor.redactText);

@@ -14,8 +14,14 @@ import type { Pull } from "./pull.js";
 import type { InvalidRecord } from "./record-ops.js";
 import { type FileOutputResult, writePagesToFile } from "./to-file.js";
 
-/** The records of a listing, one at a time; with `onInvalid: "collect"`, `invalid` fills as it goes. */
-export type RecordStream<T> = AsyncGenerator<T, void, undefined> & { readonly invalid: InvalidRecord[] };
+/**
+ * The records of a listing, one at a time; with `onInvalid: "collect"`, `invalid` fills as it goes;
+ * `truncated` turns true when maxPages or maxItems stopped it while the API had more.
+ */
+export type RecordStream<T> = AsyncGenerator<T, void, undefined> & {
+  readonly invalid: InvalidRecord[];
+  readonly truncated: boolean;
+};
 
 /** Every record in one array; a PaginationError carries the records read before it. */
 export async function collectRecords<T>(pull: Pull<T>): Promise<T[]> {
@@ -32,6 +38,7 @@ export async function collectRecords<T>(pull: Pull<T>): Promise<T[]> {
 /** The records one at a time, the pull opened on the first `next()`. */
 export function streamRecords<T>(open: () => Promise<Pull<T>>): RecordStream<T> {
   const invalid: InvalidRecord[] = [];
+  let truncated = false;
   const records = (async function* () {
     const pull = await open();
     if (pull.dryRun) {
@@ -40,10 +47,14 @@ export function streamRecords<T>(open: () => Promise<Pull<T>>): RecordStream<T> 
     }
     for await (const page of pull.all()) {
       if (page.invalid) invalid.push(...page.invalid);
+      if (page.truncated) truncated = true;
       yield* page.records;
     }
   })();
-  return Object.defineProperty(records, "invalid", { value: invalid, enumerable: true }) as RecordStream<T>;
+  return Object.defineProperties(records, {
+    invalid: { value: invalid, enumerable: true },
+    truncated: { get: () => truncated, enumerable: true },
+  }) as RecordStream<T>;
 }
 
 /** Into a file, page by page: atomic, or resumable with a checkpoint. The pull commits once the file is in place. */

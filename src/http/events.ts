@@ -1,6 +1,6 @@
 // What the transport reports: the hook contexts, and the Observer that fans events out to the logger
 // and the hooks, so a throwing hook is logged and never breaks a request.
-import { type Logger, silentLogger } from "../base/index.js";
+import { type Logger, logsAt, silentLogger } from "../base/index.js";
 
 export interface RequestEvent {
   method: string;
@@ -80,11 +80,15 @@ export class Observer {
     readonly hooks: Hooks = {},
   ) {}
 
-  /** Nothing listens to requests: no logger and no request/response/error hooks or listeners (the hot path skips the bookkeeping). */
+  /**
+   * Nothing listens to requests: no logger that writes debug lines (where requests are logged; the
+   * default logger writes warnings only) and no request/response/error hooks or listeners, so the
+   * hot path skips the bookkeeping.
+   */
   get quiet(): boolean {
     const h = this.hooks;
     return (
-      this.logger === silentLogger &&
+      !logsAt(this.logger, "debug") &&
       !h.onRequest &&
       !h.onResponse &&
       !h.onError &&

@@ -1,9 +1,12 @@
 export {
+  chooseLogger,
   consoleLogger,
   createRedactor,
   defaultLogger,
   isSecretHeader,
   type Logger,
+  type LogLevel,
+  logsAt,
   REDACTED,
   type Redactor,
   silentLogger,

@@ -46,6 +46,11 @@ export interface LoopOptions {
   extract?: ((data: unknown) => unknown[]) | undefined;
   maxPages?: number | undefined;
   maxItems?: number | undefined;
+  /**
+   * A limit that leaves pages unread: "truncate" (default) ends the pull there with a warning and the
+   * last page marked `truncated`; "raise" yields that page, then throws a PaginationError.
+   */
+  onLimit?: "truncate" | "raise" | undefined;
   logger?: Logger | undefined;
   /**
    * Pages in flight at once: the next one plus what the paginator predicts (offset and page listings).
@@ -158,9 +163,12 @@ export async function* paginate(options: LoopOptions): AsyncGenerator<LoopPage> 
       limited = true;
     }
     items += records.length;
-    if (truncated) {
+    const limit =
+      maxItems !== undefined && items >= maxItems ? `maxItems (${maxItems})` : `maxPages (${maxPages})`;
+    const raise = truncated && options.onLimit === "raise";
+    if (truncated && !raise) {
       logger?.warn(
-        `stopped at ${maxItems !== undefined && items >= maxItems ? `maxItems (${maxItems})` : `maxPages (${maxPages})`} after ${index + 1} pages and ${items} records; the API has more`,
+        `stopped at ${limit} after ${index + 1} pages and ${items} records; the API has more (the result is marked truncated; onLimit: "raise" makes this an error)`,
       );
     }
     if (readAhead && !limited && !loopError && next !== null) {
@@ -194,6 +202,12 @@ export async function* paginate(options: LoopOptions): AsyncGenerator<LoopPage> 
       next: limited ? null : next,
       recordsPath: location,
     };
+    if (raise) {
+      throw new PaginationError(
+        `${limit} reached after ${index + 1} pages and ${items} records, and the API has more (onLimit: "raise"): raise the limit, narrow the listing with params, or leave onLimit out to keep what came`,
+        { url: fetched.url, pages: index + 1, recordsFetched: items },
+      );
+    }
     if (limited) return;
     if (loopError) throw loopError;
     if (next === null) return;

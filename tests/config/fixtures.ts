@@ -40,6 +40,7 @@ export const EVERY_FIELD: Omit<ApiConfigInput, "auth"> = {
     stopOnShortPage: true,
     maxEmptyPages: 4,
     readAhead: false,
+    onLimit: "raise",
   },
   verifySsl: false,
   rateLimit: { requestsPerSecond: 2.5, burst: 4 },
