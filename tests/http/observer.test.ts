@@ -5,7 +5,9 @@ import { fetch as undiciFetch } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
 import { Apikit, type ApikitOptions } from "../../src/facade/index.js";
 import {
+  consoleLogger,
   createDispatcher,
+  defaultLogger,
   type Logger,
   Observer,
   observerOf,
@@ -130,5 +132,17 @@ describe("Observer.listen", () => {
     await observer.call("onPage", event);
     expect(done.sort()).toEqual(["hook", "listener"]);
     expect(new Observer(silentLogger, {}).call("onPage", event)).toBeUndefined();
+  });
+});
+
+describe("quiet with the default logger", () => {
+  it("a logger that writes no debug lines keeps the hot path quiet; debug or a user's logger does not", () => {
+    const user: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+    expect(new Observer(defaultLogger({})).quiet).toBe(true); // warnings and errors on stderr
+    expect(new Observer(consoleLogger("info")).quiet).toBe(true);
+    expect(new Observer(silentLogger).quiet).toBe(true);
+    expect(new Observer(consoleLogger("debug")).quiet).toBe(false);
+    expect(new Observer(defaultLogger({ APIKIT_LOG_LEVEL: "debug" })).quiet).toBe(false);
+    expect(new Observer(user).quiet).toBe(false); // it filters for itself
   });
 });
