@@ -20,6 +20,7 @@ export {
 } from "./manager.js";
 export { redactBaseUrl, redactWhenPrinted } from "./redacted.js";
 export * from "./schemas.js";
+export { FLAT_AUTH, impliedAuthType } from "./spelling.js";
 export {
   configError,
   issueLines,

@@ -10,6 +10,8 @@ import {
   AuthConfig,
   type AuthConfigInput,
   type CredentialField,
+  FLAT_AUTH,
+  impliedAuthType,
   parseConfig,
   resolveCredentialSync,
   withCurrentNames,
@@ -67,22 +69,13 @@ const apikitOptionsSchema = () =>
 export type ApikitOptions = z.input<ReturnType<typeof apikitOptionsSchema>>;
 
 type FlatAuthField = keyof ReturnType<typeof flatAuthOptions>["shape"];
-export const FLAT_AUTH_FIELDS = [
-  "token",
-  "apiKey",
-  "apiKeyHeader",
-  "apiKeyQueryParam",
-  "username",
-  "password",
-  "clientId",
-  "clientSecret",
-  "tokenUrl",
-  "scopes",
-  "audience",
-  "clientAuth",
-] as const satisfies readonly FlatAuthField[];
-// Every flat field is in the list (a compile error names one that is not).
-const _everyFlatField: Exclude<FlatAuthField, (typeof FLAT_AUTH_FIELDS)[number]> extends never
+/** The flat auth fields, as config/spelling.ts names them for addConnector and iki-apikit's tables. */
+export const FLAT_AUTH_FIELDS = Object.keys(FLAT_AUTH) as (keyof typeof FLAT_AUTH)[];
+// The constructor's flat options and the config's list are the same set (a compile error names a difference).
+const _sameFlatFields: [
+  Exclude<FlatAuthField, keyof typeof FLAT_AUTH>,
+  Exclude<keyof typeof FLAT_AUTH, FlatAuthField>,
+] extends [never, never]
   ? true
   : never = true;
 
@@ -99,17 +92,7 @@ function authFrom(options: ApikitOptions): AuthConfigInput {
     }
     return auth;
   }
-  const type =
-    auth ??
-    (options.token
-      ? "bearer"
-      : options.apiKey
-        ? "apikey"
-        : options.username
-          ? "basic"
-          : options.clientId || options.tokenUrl
-            ? "oauth2"
-            : "none");
+  const type = auth ?? impliedAuthType(options) ?? "none";
   switch (type) {
     case "none":
       return { type };

@@ -74,11 +74,15 @@ export class Observer {
   #listeners: readonly Hooks[] = [];
   /** Whether some listener hears requests, responses or errors (the events `quiet` lets the hot path skip). */
   #listenersHearRequests = false;
+  /** Whether the logger writes debug lines (requests are logged there): asked once, not per request. */
+  readonly #logsRequests: boolean;
 
   constructor(
     readonly logger: Logger = silentLogger,
     readonly hooks: Hooks = {},
-  ) {}
+  ) {
+    this.#logsRequests = logsAt(logger, "debug");
+  }
 
   /**
    * Nothing listens to requests: no logger that writes debug lines (where requests are logged; the
@@ -87,13 +91,7 @@ export class Observer {
    */
   get quiet(): boolean {
     const h = this.hooks;
-    return (
-      !logsAt(this.logger, "debug") &&
-      !h.onRequest &&
-      !h.onResponse &&
-      !h.onError &&
-      !this.#listenersHearRequests
-    );
+    return !this.#logsRequests && !h.onRequest && !h.onResponse && !h.onError && !this.#listenersHearRequests;
   }
 
   /**
