@@ -6,6 +6,12 @@
 // rows is alive at a time, the rest is Arrow buffers or polars chunks. Polars takes each batch through
 // Arrow IPC, so Arrow and polars share one typing (integers beyond 2^53 exact as Int64).
 import { rm } from "node:fs/promises";
+// The libraries' own types, re-exported under these names (not types derived from their modules, such
+// as ReturnType<typeof pl.DataFrame>): a user's inferred `const df = await client.fetchPolars(...)`
+// can then be named as `import("apikit-ts").PolarsDataFrame` in their declarations and in tslab, even
+// where nodejs-polars is only apikit's dependency (pnpm, npm link) and not theirs.
+import type { Table as ArrowTable } from "apache-arrow";
+import type { DataFrame as PolarsDataFrame, DataType as PolarsDataType } from "nodejs-polars";
 import {
   type Column,
   type ColumnSink,
@@ -22,12 +28,11 @@ import { JsonLinesWriter } from "./json-lines.js";
 import type { FrameOptions } from "./options.js";
 import type { RecordSource } from "./types.js";
 
+/** PolarsDataType: a nodejs-polars dtype (pl.Int64, pl.Float64, pl.Bool, pl.String, ...). */
+export type { ArrowTable, PolarsDataFrame, PolarsDataType };
+
 type Arrow = Awaited<ReturnType<typeof loadArrow>>;
 type Polars = Awaited<ReturnType<typeof loadPolars>>;
-export type ArrowTable = InstanceType<Arrow["Table"]>;
-export type PolarsDataFrame = ReturnType<Polars["DataFrame"]>;
-/** A nodejs-polars dtype (pl.Int64, pl.Float64, pl.Bool, pl.String, ...). */
-export type PolarsDataType = import("nodejs-polars").DataType;
 type ArrowBatch = InstanceType<Arrow["RecordBatch"]>;
 
 export interface PagesToFrameOptions extends FrameOptions {
