@@ -1,6 +1,16 @@
 // The error hierarchy: every failure apikit raises is one of these, with a stable `code`,
 // and (for HTTP failures) the status, method and a redacted URL.
 
+import { fieldsTable, Html, type MimeBundle, pre, progressTable } from "./util/display.js";
+import { JUPYTER_DISPLAY } from "./util/printable.js";
+
+/** How far a pull to a file got before it failed, and where kept rows went (keepPartial). */
+export interface PullProgress {
+  records: number;
+  pages: number;
+  partialPath?: string;
+}
+
 export interface ErrorContext {
   method?: string;
   url?: string;
@@ -17,7 +27,7 @@ export class ApikitError extends Error {
   /** How many attempts were made before giving up (1 when nothing was retried). */
   readonly attempts: number | undefined;
   /** Set when a pull to a file failed: how far it got, and where kept rows went (keepPartial). */
-  progress?: { records: number; pages: number; partialPath?: string };
+  progress?: PullProgress;
 
   constructor(message: string, context: ErrorContext = {}) {
     super(message, context.cause === undefined ? undefined : { cause: context.cause });
@@ -34,6 +44,25 @@ export class ApikitError extends Error {
    */
   toJSON(): Record<string, unknown> {
     return { name: this.name, message: this.message, ...Object.fromEntries(Object.entries(this)) };
+  }
+
+  /**
+   * In a Deno Jupyter cell (`catch (e) { e }`): the message, and the fields of toJSON() as a table
+   * (the URL and headers redacted as everywhere), `progress` as its own.
+   */
+  [JUPYTER_DISPLAY](): MimeBundle {
+    const rows: Array<[string, string | number | Html]> = [];
+    for (const [key, value] of Object.entries(this)) {
+      if (value === undefined || value === "" || key === "name" || key === "message") continue;
+      if (key === "progress") rows.push([key, new Html(progressTable(value as PullProgress))]);
+      else if (typeof value === "object" && value !== null)
+        rows.push([key, pre(JSON.stringify(value, null, 2))]);
+      else rows.push([key, value as string | number]);
+    }
+    return {
+      "text/plain": `${this.name}: ${this.message}`,
+      "text/html": fieldsTable(rows, `${this.name}: ${this.message}`),
+    };
   }
 }
 

@@ -3,6 +3,8 @@
 import type { AuthStrategy, Redactor } from "../base/index.js";
 import { toJson } from "../flatten/index.js";
 import { parseJson } from "../http/index.js";
+import { fieldsTable, type MimeBundle, mapTable, pre } from "../util/display.js";
+import { JUPYTER_DISPLAY } from "../util/printable.js";
 
 export interface DryRunInfo {
   method: string;
@@ -82,6 +84,23 @@ export class DryRunResult implements DryRunInfo {
     lines.push(`  paginate: ${this.paginate}${this.paginate ? ` ${toJson(this.pagination)}` : ""}`);
     if (this.outputPath !== null) lines.push(`  output: ${this.outputFormat} → ${this.outputPath}`);
     return lines.join("\n");
+  }
+
+  /** In a Deno Jupyter cell: what would be sent, as a table (everything in it redacted already). */
+  [JUPYTER_DISPLAY](): MimeBundle {
+    const html = fieldsTable(
+      [
+        ["auth", this.authType],
+        ["params", mapTable(this.params)],
+        ["headers", mapTable(this.headers)],
+        ["body", this.body === undefined ? undefined : pre(toJson(this.body, 2))],
+        ["paginate", this.paginate ? "yes" : "no (one request)"],
+        ["pagination", this.paginate ? mapTable(this.pagination) : undefined],
+        ["output", this.outputPath === null ? undefined : `${this.outputFormat} → ${this.outputPath}`],
+      ],
+      `dry run: ${this.method} ${this.url}`,
+    );
+    return { "text/plain": this.toString(), "text/html": html };
   }
 }
 

@@ -12,7 +12,7 @@ import type { FileOutputOptions } from "./call-options.js";
 import { writeResumable } from "./checkpoint.js";
 import type { Pull } from "./pull.js";
 import type { InvalidRecord } from "./record-ops.js";
-import { type FileOutputResult, writePagesToFile } from "./to-file.js";
+import { displayFileOutput, type FileOutputResult, writePagesToFile } from "./to-file.js";
 
 /**
  * The records of a listing, one at a time; with `onInvalid: "collect"`, `invalid` fills as it goes;
@@ -75,7 +75,7 @@ export async function pullToFile<T>(
     ? await writeResumable(pull, { ...output, checkpoint })
     : await writePagesToFile(pull.pages(), { ...output, keepPartial });
   await pull.commit();
-  return collect ? { ...result, invalid: pull.invalid } : result;
+  return displayFileOutput(collect ? { ...result, invalid: pull.invalid } : result);
 }
 
 /** A nodejs-polars DataFrame, schema unified over all pages. */

@@ -6,6 +6,8 @@ import { mkdir, rename, rm, stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { ApikitError, OutputError } from "../errors.js";
 import type { Page } from "../pagination/index.js";
+import { bytesText, count, displayAs, displayProgress, fieldsTable } from "../util/display.js";
+import { plural } from "../util/plural.js";
 import {
   type Format,
   formatFromPath,
@@ -32,6 +34,36 @@ export interface FileOutputResult {
   truncated: boolean;
   /** With `onInvalid: "collect"`: the records that failed the schema (left out of the file). */
   invalid?: InvalidRecord[];
+}
+
+/** "Wrote 1 000 records in 10 pages to /data/orders.parquet (parquet, 84.1 kB)", and what was cut or left out. */
+export function fileOutputText(result: FileOutputResult): string {
+  const notes = [
+    ...(result.truncated ? ["truncated at maxPages/maxItems: the API had more"] : []),
+    ...(result.invalid?.length
+      ? [`${plural(result.invalid.length, "invalid record")} left out (see .invalid)`]
+      : []),
+  ];
+  return `Wrote ${plural(result.records, "record")} in ${plural(result.pages, "page")} to ${result.path} (${result.format}, ${bytesText(result.bytes)})${notes.map((n) => `; ${n}`).join("")}`;
+}
+
+/** The result as fetchToFile and graphqlToFile give it: a plain object that a notebook shows as a table. */
+export function displayFileOutput(result: FileOutputResult): FileOutputResult {
+  return displayAs(result, (r) => ({
+    "text/plain": fileOutputText(r),
+    "text/html": fieldsTable(
+      [
+        ["path", r.path],
+        ["format", r.format],
+        ["records", count(r.records)],
+        ["pages", count(r.pages)],
+        ["size", bytesText(r.bytes)],
+        ["truncated", r.truncated ? "yes: stopped at maxPages/maxItems while the API had more" : "no"],
+        ["invalid", r.invalid === undefined ? undefined : `${count(r.invalid.length)} left out of the file`],
+      ],
+      "fetchToFile",
+    ),
+  }));
 }
 
 export function resolveFormat(options: FileOutputOptions): Format {
@@ -145,10 +177,10 @@ export function withProgress(
       ? error
       : new ApikitError(error instanceof Error ? error.message : String(error), { cause: error });
   typed.message = `${typed.message} (after ${progress.records} records in ${progress.pages} pages; ${where})`;
-  typed.progress = {
+  typed.progress = displayProgress({
     records: progress.records,
     pages: progress.pages,
     ...(partial ? { partialPath: partial } : {}),
-  };
+  });
   return typed;
 }

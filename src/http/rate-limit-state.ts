@@ -2,9 +2,11 @@
 // RateLimit/RateLimit-Policy, X-RateLimit-*, Jira's beta quota, HubSpot, Shopify, Salesforce,
 // Retry-After): requests are held until the reset of a spent window, and a spent day's budget fails
 // them at once instead of holding them until the next day.
+import type { InspectOptions } from "node:util";
 import { z } from "zod";
 import { forEachHeader, type HeaderInput } from "../base/index.js";
 import { parseOptions } from "../config/index.js";
+import { INSPECT, type NestedInspect } from "../util/printable.js";
 import { parseRetryAfter } from "./retry-after.js";
 
 export interface DailyHeadroom {
@@ -322,5 +324,20 @@ export class RateLimitState {
         `and it does not say when it comes back. Requests fail at once until then; one is let through ${recheck} s ` +
         "after the last answer to check",
     };
+  }
+
+  /** What it knows, for logs and printing: the threshold and the headroom (reset as ISO time). */
+  toJSON(): { threshold: number; headroom: Record<string, unknown> } {
+    const { resetAtMs, ...headroom } = this.headroom;
+    return {
+      threshold: this.#threshold,
+      headroom:
+        resetAtMs === undefined ? headroom : { ...headroom, resetAt: new Date(resetAtMs).toISOString() },
+    };
+  }
+
+  /** `RateLimitState { threshold: 0, headroom: { limit: 60, remaining: 12, resetAt: '…' } }`. */
+  [INSPECT](_depth: number, options: InspectOptions, nested: NestedInspect): string {
+    return `RateLimitState ${nested(this.toJSON(), options)}`;
   }
 }

@@ -5,6 +5,8 @@ import { stringify } from "smol-toml";
 import type { PaginationConfig } from "../config/index.js";
 import type { Headroom } from "../http/index.js";
 import type { DetectedPagination } from "../pagination/index.js";
+import { count, fieldsTable, gridTable, Html, type MimeBundle, mapTable, pre } from "../util/display.js";
+import { JUPYTER_DISPLAY } from "../util/printable.js";
 
 export interface InspectorInfo {
   /** The requested URL, secrets redacted. */
@@ -129,24 +131,39 @@ export class InspectorResult implements InspectorInfo {
     };
   }
 
-  /** A human-readable report, as `apikit inspect` prints it. */
-  toString(): string {
-    const headroom = this.rateLimit
+  /** "12 of 60 left, resets <ISO time>", or "not reported". */
+  #headroomText(): string {
+    return this.rateLimit
       ? `${this.rateLimit.remaining ?? "?"} of ${this.rateLimit.limit ?? "?"} left${
           this.rateLimit.resetAtMs ? `, resets ${new Date(this.rateLimit.resetAtMs).toISOString()}` : ""
         }`
       : "not reported";
+  }
+
+  /** "25 at "data"", "25 (top-level array)" or "1 (the body is one object)". */
+  #recordsText(): string {
+    const where =
+      this.dataPath === null
+        ? " (the body is one object)"
+        : this.dataPath === ""
+          ? " (top-level array)"
+          : ` at "${this.dataPath}"`;
+    return `${count(this.recordCount)}${where}`;
+  }
+
+  /** A human-readable report, as `apikit inspect` prints it. */
+  toString(): string {
     const columns = Object.entries(this.schema);
     const lines = [
       `${this.url}`,
       `  status         ${this.status} in ${Math.round(this.latencyMs)} ms`,
       `  content type   ${this.contentType ?? "(none)"}`,
-      `  records        ${this.recordCount}${this.dataPath ? ` at "${this.dataPath}"` : this.dataPath === "" ? " (top-level array)" : ""}`,
+      `  records        ${this.#recordsText()}`,
       `  pagination     ${this.detectedPagination.strategy} (${this.detectedPagination.reason})`,
-      `  rate limit     ${headroom}`,
+      `  rate limit     ${this.#headroomText()}`,
       `  schema         ${columns.length} columns`,
-      ...columns.slice(0, 40).map(([k, t]) => `    ${k}: ${t}`),
-      ...(columns.length > 40 ? [`    … ${columns.length - 40} more`] : []),
+      ...columns.slice(0, SCHEMA_ROWS).map(([k, t]) => `    ${k}: ${t}`),
+      ...(columns.length > SCHEMA_ROWS ? [`    … ${columns.length - SCHEMA_ROWS} more`] : []),
       "",
       "Suggested config (TypeScript):",
       ...this.suggestedConfig()
@@ -162,7 +179,40 @@ export class InspectorResult implements InspectorInfo {
     ];
     return lines.join("\n");
   }
+
+  /**
+   * In a Deno Jupyter cell: a table of the response (status, records, pagination, rate limit), the
+   * schema, and the suggested config as TypeScript and TOML; the report of toString() as text.
+   */
+  [JUPYTER_DISPLAY](): MimeBundle {
+    const columns = Object.entries(this.schema);
+    const schema = gridTable(
+      ["column", "type"],
+      [
+        ...columns.slice(0, SCHEMA_ROWS),
+        ...(columns.length > SCHEMA_ROWS ? [[`… ${columns.length - SCHEMA_ROWS} more`, ""] as const] : []),
+      ],
+    );
+    const html = fieldsTable(
+      [
+        ["status", `${this.status} in ${Math.round(this.latencyMs)} ms`],
+        ["content type", this.contentType ?? "(none)"],
+        ["records", this.#recordsText()],
+        ["pagination", `${this.detectedPagination.strategy} (${this.detectedPagination.reason})`],
+        ["rate limit", this.#headroomText()],
+        ["params", mapTable(this.params)],
+        [`schema (${columns.length} columns)`, new Html(schema)],
+        ["suggested config", pre(this.suggestedConfig().trimEnd())],
+        ["as TOML", pre(this.suggestedToml().trimEnd())],
+      ],
+      `inspect ${this.url}`,
+    );
+    return { "text/plain": this.toString(), "text/html": html };
+  }
 }
+
+/** Schema rows shown in the report and the notebook table; the rest are counted. */
+const SCHEMA_ROWS = 40;
 
 const AUTH_SNIPPETS: Record<string, string> = {
   bearer: "token: process.env.API_TOKEN,",

@@ -226,3 +226,24 @@ describe("the transport with a spent day's budget", () => {
     expect(server.requests).toHaveLength(1);
   });
 });
+
+describe("RateLimitState printed", () => {
+  it("shows its threshold and what the server said, in util.inspect and JSON", async () => {
+    const { inspect } = await import("node:util");
+    const now = Date.UTC(2026, 11, 1, 12, 0, 0);
+    const state = new RateLimitState({ threshold: 2, now: () => now });
+    expect(inspect(state)).toBe("RateLimitState { threshold: 2, headroom: {} }");
+    state.ingest({
+      "x-ratelimit-limit": "60",
+      "x-ratelimit-remaining": "12",
+      "x-ratelimit-reset": String(now / 1000 + 30),
+    });
+    expect(JSON.parse(JSON.stringify(state))).toEqual({
+      threshold: 2,
+      headroom: { limit: 60, remaining: 12, resetAt: "2026-12-01T12:00:30.000Z" },
+    });
+    expect(inspect(state, { breakLength: Number.POSITIVE_INFINITY })).toBe(
+      "RateLimitState { threshold: 2, headroom: { limit: 60, remaining: 12, resetAt: '2026-12-01T12:00:30.000Z' } }",
+    );
+  });
+});
