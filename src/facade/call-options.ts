@@ -123,7 +123,11 @@ export const FetchOptionsSchema = PaginationConfig.partial()
     concurrency: z.int().min(1).optional(),
     /** Only what changed since the last run: the high-water mark of a field, kept in a state file. */
     incremental: IncrementalOptionsSchema.optional(),
-    /** A live progress bar on stderr when it is a terminal (pages, records, records/s, retries); nothing otherwise. */
+    /**
+     * true: a live progress bar on stderr when it is a terminal (pages, records, records/s, retries),
+     * plain lines otherwise (each retry and long wait with its reason, a status line every 5 s, a
+     * closing line). Not given: those lines in a notebook kernel, nothing elsewhere. false: nothing.
+     */
     progress: z.boolean().optional(),
   });
 
@@ -177,7 +181,7 @@ export const GraphQLOptionsSchema = CallOptions.omit({ params: true }).extend({
   readAhead: z.boolean().optional(),
   /** As for REST listings: "truncate" (default) or "raise" when maxPages/maxItems leaves nodes unread. */
   onLimit: z.enum(["truncate", "raise"]).optional(),
-  /** A live progress bar on stderr when it is a terminal; nothing otherwise. */
+  /** As for REST listings: a bar on a terminal, plain lines elsewhere; unasked, lines in a notebook only. */
   progress: z.boolean().optional(),
   cursorVariable: z.string().min(1).optional(),
   pageSizeVariable: z.string().min(1).optional(),

@@ -1,7 +1,8 @@
 // The progress bar of a pull: one live cli-progress line on a terminal (pages, records, records/s,
 // MB, retries, rate-limit waits, and why it is waiting right now). A listing called with
-// `progress: true` draws it on stderr when stderr is a TTY and writes nothing at all otherwise; the
-// CLI's display (cli/progress.ts) is this bar plus its summary line and --quiet.
+// `progress: true` draws it on stderr when stderr is a TTY, and writes plain lines otherwise
+// (progress-lines.ts), as it does unasked in a notebook kernel; the CLI's display (cli/progress.ts)
+// is this bar plus its summary line and --quiet.
 import { SingleBar } from "cli-progress";
 import {
   formatWait,
@@ -10,7 +11,9 @@ import {
   type RateLimitEvent,
   type RetryEvent,
 } from "../http/index.js";
+import { inNotebook } from "../util/notebook.js";
 import { plural } from "../util/plural.js";
+import { ProgressLines } from "./progress-lines.js";
 
 /** Where a bar draws: only a stream that says it is a TTY gets one. */
 export type ProgressStream = NodeJS.WritableStream & { isTTY?: boolean };
@@ -93,12 +96,7 @@ export class ProgressBar {
     if (this.#state !== "ready") return;
     this.#state = "running";
     this.#started = performance.now();
-    if (observer) {
-      this.#unlisten = observer.listen({
-        onRetry: (event) => this.retry(event),
-        onRateLimit: (event) => this.rateLimit(event),
-      });
-    }
+    this.#unlisten = hearWaits(observer, this);
     this.#bar?.start(1, 0, this.#payload());
   }
 
@@ -193,20 +191,51 @@ export class ProgressBar {
   }
 }
 
-/** Test seam: where `progress: true` draws instead of process.stderr (undefined: back to stderr). */
-let drawOn: ProgressStream | undefined;
+/** Has `to` hear the retries and rate-limit waits of the client `observer` belongs to; gives back how to stop. */
+export function hearWaits(
+  observer: Observer | undefined,
+  to: { retry(event: RetryEvent): void; rateLimit(event: RateLimitEvent): void },
+): (() => void) | undefined {
+  return observer?.listen({
+    onRetry: (event) => to.retry(event),
+    onRateLimit: (event) => to.rateLimit(event),
+  });
+}
 
-export function setProgressStream(stream: ProgressStream | undefined): void {
+/** What a pull reports its progress to: the live bar on a terminal, or plain lines (a notebook, a log). */
+export interface PullProgress {
+  start(observer?: Observer): void;
+  page(records: number, bytes: number): void;
+  stop(outcome?: "done" | "failed" | "stopped"): void;
+}
+
+/** Test seam: where progress is written instead of process.stderr, and how often status lines come. */
+let drawOn: ProgressStream | undefined;
+let lineIntervalMs: number | undefined;
+
+export function setProgressStream(
+  stream: ProgressStream | undefined,
+  options: { intervalMs?: number } = {},
+): void {
   drawOn = stream;
+  lineIntervalMs = options.intervalMs;
 }
 
 /**
- * The bar of a listing called with `progress: true`: undefined (nothing at all, not even a summary)
- * unless stderr is a terminal. The pull starts it when its first request goes out and stops it when
- * it ends, fails, or its consumer stops reading.
+ * What a listing reports its progress to. `progress: true`: the live bar when stderr is a terminal,
+ * plain lines otherwise (a notebook cell, a log file). Not given: plain lines in a notebook kernel
+ * (inNotebook()), where a cell that waits on a 429 should say why, and nothing elsewhere. `false`:
+ * nothing. The pull starts it when its first request goes out and stops it when it ends, fails, or
+ * its consumer stops reading.
  */
-export function pullProgress(progress: boolean | undefined): ProgressBar | undefined {
-  if (progress !== true) return undefined;
-  const bar = new ProgressBar({ stream: drawOn ?? process.stderr });
-  return bar.live ? bar : undefined;
+export function pullProgress(progress: boolean | undefined, label: string): PullProgress | undefined {
+  if (progress === false) return undefined;
+  const stream = drawOn ?? process.stderr;
+  if (progress === true && stream.isTTY) return new ProgressBar({ stream });
+  if (progress !== true && !inNotebook()) return undefined;
+  return new ProgressLines({
+    stream,
+    label,
+    ...(lineIntervalMs === undefined ? {} : { intervalMs: lineIntervalMs }),
+  });
 }

@@ -19,6 +19,7 @@ import type { DryRunOutput, DryRunResult } from "./dry-run.js";
 import { IncrementalState } from "./incremental.js";
 import { type PullPlan, relayPlan, restPlan, type SettledStrategy } from "./plan.js";
 import { pullProgress } from "./progress.js";
+import { pathOf } from "./progress-lines.js";
 import { compileRecordSteps, type InvalidRecord, InvalidRecords, type RecordOptions } from "./record-ops.js";
 
 /** A page of a listing as the fetch methods see it: its records after the record steps. */
@@ -126,9 +127,13 @@ export class Pull<T> {
     const steps = compileRecordSteps(options, invalid.add);
     const stop = new AbortController();
     const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
-    // `progress: true` on a terminal: live from the first request to the end, however it ends. It hears
-    // every retry and wait of the client (a concurrent pull's too: the transport cannot tell them apart).
-    const progress = pullProgress(options.progress);
+    // `progress: true`, or any pull in a notebook: from the first request to the end, however it ends.
+    // It hears every retry and wait of the client (a concurrent pull's too: the transport cannot tell
+    // them apart).
+    const progress = pullProgress(
+      options.progress,
+      progressLabel(plan.request.method, core.redactor.redactUrl(plan.request.url)),
+    );
     const timeoutMs = core.callTimeout(options);
     const fetchPage = async (page: PageRequest): Promise<FetchedPage> => {
       progress?.start(core.observer);
@@ -158,6 +163,7 @@ export class Pull<T> {
     core.logger.info(describePaging(plan, core.redactor.redactUrl(plan.request.url), resume));
     let seen = 0;
     let total = 0;
+    let outcome: "done" | "failed" | "stopped" = "stopped";
     try {
       for await (const page of paginate({
         paginator: plan.paginator,
@@ -203,8 +209,12 @@ export class Pull<T> {
         }
         yield out;
       }
+      outcome = "done";
+    } catch (error) {
+      outcome = "failed";
+      throw error;
     } finally {
-      progress?.stop();
+      progress?.stop(outcome);
       stop.abort(new ApikitError("the consumer stopped reading the listing"));
       const skipped = invalid.summary();
       if (skipped) core.logger.warn(skipped);
@@ -242,4 +252,9 @@ function describePaging(plan: PullPlan, url: string, resume: ResumePoint | undef
     resume ? `resumed at page ${resume.pages + 1}` : "",
   ].filter(Boolean);
   return `${plan.request.method} ${url}: ${how}${limits.length > 0 ? `, ${limits.join(", ")}` : ""}`;
+}
+
+/** "GET /orders": what progress lines call the pull (the URL redacted, its host and query left out). */
+function progressLabel(method: string, url: string): string {
+  return `${method} ${pathOf(url).split("?")[0]}`;
 }

@@ -38,6 +38,7 @@ async function demo(options: Parameters<typeof startDemoServer>[0]): Promise<Dem
 afterEach(async () => {
   setProgressStream(undefined);
   vi.restoreAllMocks();
+  vi.unstubAllEnvs();
   await Promise.all(demos.splice(0).map((d) => d.close()));
 });
 
@@ -252,21 +253,108 @@ describe("progress: true on a terminal", () => {
   });
 });
 
-describe("progress: true off a terminal", () => {
-  it("writes nothing at all, not even a summary, through retries and waits", async () => {
+describe("progress off a terminal: plain lines", () => {
+  const RETRY_LINE = /^\[apikit\] GET \/users\?\S*: retrying in \d+ ms \(attempt 2 of \d+\): .+$/;
+
+  it("progress: true writes each retry at once and a closing line, no bar and no redraw", async () => {
     const server = await demo({
       size: 60,
       faults: { rateLimitAt: [2], unavailableAt: [3], retryAfterSeconds: 0 },
     });
     const { written } = fakeStream(false);
-    const stderr = vi.spyOn(process.stderr, "write");
     const timers = watchBarTimers();
     const records = await client(server.url, { logger: quiet }).fetchRecords("/users", users);
     expect(records).toHaveLength(60);
     expect(server.stats.total).toMatchObject({ rateLimited: 1, unavailable: 1 });
+    const lines = written().trimEnd().split("\n");
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(RETRY_LINE);
+    expect(lines[0]).toContain("429");
+    expect(lines[1]).toMatch(RETRY_LINE);
+    expect(lines[1]).toContain("503");
+    expect(lines[2]).toMatch(
+      /^\[apikit\] GET \/users: done: 6 pages, 60 records in [\d.]+ s, 2 retries, \d+ rate-limit waits? \([\d.]+ m?s\)$/,
+    );
+    expect(written()).not.toContain(ESC);
+    expect(timers.pending()).toBe(0);
+  });
+
+  it("a quick, clean pull writes nothing at all", async () => {
+    const server = await demo({ size: 30, faults: false });
+    const { written } = fakeStream(false);
+    expect(await client(server.url, { logger: quiet }).fetchRecords("/users", users)).toHaveLength(30);
     expect(written()).toBe("");
-    expect(stderr).not.toHaveBeenCalled();
-    expect(timers.started()).toBe(0);
+  });
+
+  it("a long pull says how far it got every interval, and how it ended", async () => {
+    const server = await demo({ size: 40, faults: false, latencyMs: 40 });
+    const terminal = fakeTerminal(false, 300);
+    setProgressStream(terminal.stream, { intervalMs: 60 });
+    let seen = 0;
+    for await (const _ of client(server.url, { logger: quiet }).stream("/users", users))
+      if (++seen === 25) break;
+    const lines = terminal.written().trimEnd().split("\n");
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    for (const line of lines.slice(0, -1))
+      expect(line).toMatch(/^\[apikit\] GET \/users: \d+ pages?, \d+ records? in [\d.]+ s so far$/);
+    expect(lines.at(-1)).toMatch(
+      /^\[apikit\] GET \/users: stopped by its reader: 3 pages, 30 records in [\d.]+ s$/,
+    );
+  });
+
+  it("a failed pull that said anything ends with 'failed'", async () => {
+    let failedOnce = false;
+    const server = await serve((req, res) => {
+      const page = Number(req.query.get("page") ?? 1);
+      if (page === 3) return json(res, 404, { error: "gone" });
+      if (page === 2 && !failedOnce) {
+        failedOnce = true;
+        return json(res, 503, { error: "busy" });
+      }
+      json(res, 200, { items: Array.from({ length: 10 }, (_, i) => ({ id: page * 10 + i })) });
+    });
+    const { written } = fakeStream(false);
+    const error = await client(server.url, { logger: quiet, retry: FAST_RETRY })
+      .fetchRecords("/items", itemPages)
+      .catch((e: unknown) => e);
+    expect((error as HttpError).status).toBe(404);
+    const lines = written().trimEnd().split("\n");
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(
+      /^\[apikit\] GET \/items\?\S*page=2\S*: retrying in \d+ ms \(attempt 2 of \d+\): /,
+    );
+    expect(lines[1]).toMatch(
+      /^\[apikit\] GET \/items: failed: 2 pages, 20 records in [\d.]+ s, 1 retry, 0 rate-limit waits \(\d+ ms\)$/,
+    );
+  });
+
+  it("progress: false writes nothing, even through retries in a notebook", async () => {
+    const server = await demo({ size: 60, faults: { rateLimitAt: [2], retryAfterSeconds: 0 } });
+    const { written } = fakeStream(false);
+    vi.stubEnv("JPY_PARENT_PID", "4242");
+    const records = await client(server.url, { logger: quiet }).fetchRecords("/users", {
+      ...users,
+      progress: false,
+    });
+    expect(records).toHaveLength(60);
+    expect(written()).toBe("");
+  });
+
+  it("unasked, writes lines in a notebook kernel (JPY_PARENT_PID) and nothing elsewhere", async () => {
+    const server = await demo({ size: 60, faults: { rateLimitAt: [2, 4], retryAfterSeconds: 0 } });
+    const unasked = { ...users, progress: undefined };
+    const elsewhere = fakeStream(false);
+    expect(await client(server.url, { logger: quiet }).fetchRecords("/users", unasked)).toHaveLength(60);
+    expect(server.stats.total).toMatchObject({ rateLimited: 2 });
+    expect(elsewhere.written()).toBe("");
+    vi.stubEnv("JPY_PARENT_PID", "4242");
+    const notebook = fakeStream(false);
+    const again = await demo({ size: 60, faults: { rateLimitAt: [2], retryAfterSeconds: 0 } });
+    expect(await client(again.url, { logger: quiet }).fetchRecords("/users", unasked)).toHaveLength(60);
+    const lines = notebook.written().trimEnd().split("\n");
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(RETRY_LINE);
+    expect(lines[1]).toMatch(/^\[apikit\] GET \/users: done: 6 pages, 60 records in /);
   });
 });
 
@@ -276,7 +364,8 @@ describe("progress: true in a process of its own", () => {
   const SRC = resolve(import.meta.dirname, "../../src");
   const SCRIPT = "/usr/bin/script";
 
-  async function child(): Promise<{ node: string[] }> {
+  /** A script that pulls the demo's users with `progress` set to this, or not set ("unset"). */
+  async function child(progress: boolean | "unset" = true): Promise<{ node: string[] }> {
     const hook = join(dir, "ts-hook.mjs");
     await writeFile(
       hook,
@@ -302,7 +391,7 @@ registerHooks({
 import { Apikit } from ${JSON.stringify(url("facade/index.ts"))};
 const server = await startDemoServer({ size: 60, faults: { rateLimitAt: [2], unavailableAt: [3], retryAfterSeconds: 0 } });
 const api = new Apikit({ baseUrl: server.url, retry: ${JSON.stringify(FAST_RETRY)} });
-const records = await api.fetchRecords("/users", ${JSON.stringify(users)});
+const records = await api.fetchRecords("/users", ${JSON.stringify({ ...users, progress: progress === "unset" ? undefined : progress })});
 await api.close();
 await server.close();
 process.stdout.write(\`pulled \${records.length}\\n\`);
@@ -311,11 +400,24 @@ process.stdout.write(\`pulled \${records.length}\\n\`);
     return { node: ["--experimental-transform-types", "--no-warnings", "--import", hook, main] };
   }
 
-  it("on a pipe: stderr stays empty", async () => {
+  it("on a pipe: the retries and the closing line as plain lines on stderr", async () => {
     const { node } = await child();
     const { stdout, stderr } = await run(process.execPath, node, {
       timeout: 60_000,
-      env: { ...process.env, APIKIT_LOG_LEVEL: "warn" },
+      env: { ...process.env, APIKIT_LOG_LEVEL: "warn", JPY_PARENT_PID: "" },
+    });
+    expect(stdout).toBe("pulled 60\n");
+    const lines = stderr.trimEnd().split("\n");
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/^\[apikit\] GET \/users\?\S*: retrying in \d+ ms \(attempt 2 of \d+\): /);
+    expect(lines[2]).toMatch(/^\[apikit\] GET \/users: done: 6 pages, 60 records in [\d.]+ s, 2 retries, /);
+  });
+
+  it("on a pipe, unasked and outside a notebook: stderr stays empty", async () => {
+    const { node } = await child("unset");
+    const { stdout, stderr } = await run(process.execPath, node, {
+      timeout: 60_000,
+      env: { ...process.env, APIKIT_LOG_LEVEL: "warn", JPY_PARENT_PID: "" },
     });
     expect(stdout).toBe("pulled 60\n");
     expect(stderr).toBe("");
