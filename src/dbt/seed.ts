@@ -23,7 +23,7 @@ export async function writeSeed(
   destination: string | Writable,
   sep: string,
 ): Promise<SeedResult> {
-  const schema = new SchemaBuilder();
+  const schema = new SchemaBuilder({ sep });
   const blank = new Set<string>();
   const flat = async function* () {
     for await (const batch of batchesOf(source)) {
@@ -39,7 +39,8 @@ export async function writeSeed(
       yield rows;
     }
   };
-  const { records } = await getWriter("csv").write(flat(), destination);
+  // The same sep for the CSV's own schema, so it leaves out the same null-only parents as `columns`.
+  const { records } = await getWriter("csv").write(flat(), destination, { sep });
   return { records, columns: schema.columns, blank };
 }
 

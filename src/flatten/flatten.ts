@@ -151,7 +151,8 @@ function walk(
       walk(sink, column, v as Record<string, unknown>, sep, depth + 1, maxDepth);
     }
   }
-  // An empty nested object keeps its column, as null.
+  // An empty nested object keeps its column, as null (tabular outputs leave that column out where other
+  // records have children under it: SchemaBuilder.columns).
   if (empty && depth > 1) sink(node.name, null);
 }
 

@@ -6,4 +6,12 @@ export {
   flattenRecords,
   toJson,
 } from "./flatten.js";
-export { type Column, type ColumnType, inferSchema, inferType, SchemaBuilder, widenType } from "./schema.js";
+export {
+  type Column,
+  type ColumnType,
+  inferSchema,
+  inferType,
+  SchemaBuilder,
+  type SchemaOptions,
+  widenType,
+} from "./schema.js";

@@ -1,5 +1,6 @@
 // Schema inference over all records (not a sample), with type widening. The unified schema is what
-// tabular writers use, so a column that first appears on page 50 is still there.
+// tabular writers use, so a column that first appears on page 50 is still there; it is one column set
+// per path across all records, so a parent that is only ever null beside its children is left out.
 
 export type ColumnType = "null" | "boolean" | "integer" | "bigint" | "float" | "string";
 
@@ -50,9 +51,19 @@ interface ColumnState {
   nonNull: number;
 }
 
+export interface SchemaOptions {
+  /** The separator the records were flattened with. Default "__". */
+  sep?: string;
+}
+
 export class SchemaBuilder {
   readonly #columns = new Map<string, ColumnState>();
+  readonly #sep: string;
   #records = 0;
+
+  constructor(options: SchemaOptions = {}) {
+    this.#sep = options.sep ?? "__";
+  }
 
   add(record: Record<string, unknown>): void {
     this.#records += 1;
@@ -116,19 +127,57 @@ export class SchemaBuilder {
     return this.#records;
   }
 
+  /**
+   * The columns in first-seen order, without the null-only parents (see #emptyParents): what every
+   * tabular output has.
+   */
   get columns(): Column[] {
-    return [...this.#columns].map(([name, s]) => ({
-      name,
-      type: s.type,
-      nullable: s.nonNull < this.#records,
-    }));
+    const left = this.#emptyParents();
+    const out: Column[] = [];
+    for (const [name, s] of this.#columns)
+      if (!left.has(name)) out.push({ name, type: s.type, nullable: s.nonNull < this.#records });
+    return out;
   }
 
+  /** `{ name: type }` of the same columns as `columns`. */
   toObject(): Record<string, ColumnType> {
-    return Object.fromEntries([...this.#columns].map(([name, s]) => [name, s.type]));
+    const left = this.#emptyParents();
+    return Object.fromEntries(
+      [...this.#columns].filter(([name]) => !left.has(name)).map(([name, s]) => [name, s.type]),
+    );
+  }
+
+  /**
+   * Columns that are only ever null (or missing) and the parent of another (whose name starts with
+   * `name + sep`): `shipping: null` or `{}` in one record beside `shipping: { city }` in another.
+   * One column set per path: there the null only makes the children null, so an all-null `shipping`
+   * column beside `shipping__city` says nothing. A parent with a value somewhere (a scalar, or an
+   * array's JSON) keeps its column. Worked out from the names when the columns are read, not per
+   * record; by name, so a key that holds the separator itself (`"a__b": 1`) counts as a child too.
+   * An empty separator joins names with nothing, so no name tells a parent: nothing is left out.
+   */
+  #emptyParents(): Set<string> {
+    const left = new Set<string>();
+    const sep = this.#sep;
+    if (sep === "") return left;
+    const nullOnly = new Set<string>();
+    for (const [name, s] of this.#columns) if (s.nonNull === 0) nullOnly.add(name);
+    if (nullOnly.size === 0) return left;
+    for (const name of this.#columns.keys()) {
+      // Every place the separator starts, overlapping ones too ("a___b" under "__" has a and a_).
+      for (let at = name.indexOf(sep); at !== -1; at = name.indexOf(sep, at + 1)) {
+        const parent = name.slice(0, at);
+        if (nullOnly.has(parent)) left.add(parent);
+      }
+    }
+    return left;
   }
 }
 
-export function inferSchema(records: Iterable<Record<string, unknown>>): Column[] {
-  return new SchemaBuilder().addAll(records).columns;
+/** The unified columns of flattened records (see SchemaBuilder.columns); `sep` as they were flattened with. */
+export function inferSchema(
+  records: Iterable<Record<string, unknown>>,
+  options: SchemaOptions = {},
+): Column[] {
+  return new SchemaBuilder(options).addAll(records).columns;
 }

@@ -69,14 +69,15 @@ class BatchMaker {
   readonly #sep: string | undefined;
   readonly #batchRows: number;
   readonly #take: (made: RowBatch) => void;
-  /** The schema unified over every batch so far, in first-seen order. */
-  readonly #all = new SchemaBuilder();
+  /** The schema unified over every batch so far, in first-seen order, without null-only parents. */
+  readonly #all: SchemaBuilder;
   /** The batch being collected: values by column, in first-seen order; a row a column lacks is undefined. */
   #columns = new Map<string, unknown[]>();
   #rows = 0;
 
   constructor(options: PagesToFrameOptions, take: (made: RowBatch) => void) {
     this.#sep = options.sep;
+    this.#all = new SchemaBuilder({ sep: options.sep });
     this.#batchRows = Math.max(1, options.batchRows ?? ARROW_BATCH_ROWS);
     this.#take = take;
   }
@@ -130,7 +131,9 @@ class BatchMaker {
   #flush(): void {
     const length = this.#rows;
     if (length === 0) return;
-    const own = new SchemaBuilder().addColumns(length, this.#columns);
+    // A batch's own columns may lack a null-only parent (or, with no children in it, keep one): the
+    // unified columns decide what the frame has, and a column a batch lacks is null there.
+    const own = new SchemaBuilder({ sep: this.#sep }).addColumns(length, this.#columns);
     this.#all.merge(own);
     const values = this.#columns;
     this.#columns = new Map();

@@ -14,7 +14,8 @@ import type { WriteOptions } from "./options.js";
 import type { Format, RecordSource, WriteResult, Writer } from "./types.js";
 
 export class TabularSpill {
-  readonly schema = new SchemaBuilder();
+  /** Unified with the spill's separator, so it knows which columns are parents of others. */
+  readonly schema: SchemaBuilder;
   records = 0;
   /** Bytes in the spill file once it is filled. */
   bytes = 0;
@@ -26,6 +27,7 @@ export class TabularSpill {
     readonly path: string,
     private readonly sep: string = "__",
   ) {
+    this.schema = new SchemaBuilder({ sep });
     this.#out = createWriteStream(path, { highWaterMark: WRITE_BUFFER });
   }
 

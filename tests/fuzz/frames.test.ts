@@ -124,7 +124,7 @@ describe("frames from pages, fuzzed", () => {
             const flat = records.map((r) => flattenRecord(r, { sep }));
             const lines = readFileSync(spill.path, "utf8").split("\n").slice(0, -1);
             expect(lines).toEqual(flat.map((f) => toJson(f)));
-            expect(spill.columns).toEqual(new SchemaBuilder().addAll(flat).columns);
+            expect(spill.columns).toEqual(new SchemaBuilder({ sep }).addAll(flat).columns);
           } finally {
             await spill.remove();
           }

@@ -75,7 +75,7 @@ export const readArrowWithPolars = (path: string) => pl.readIPC(readFileSync(pat
 /** The unified schema and the values a typed reader should return, column by column. */
 export function expectedTable(records: unknown[], sep = "__") {
   const flat = records.map((r) => flattenRecord(r, { sep }));
-  const columns = new SchemaBuilder().addAll(flat).columns;
+  const columns = new SchemaBuilder({ sep }).addAll(flat).columns;
   const rows = flat.map((row) => {
     const out: Record<string, unknown> = {};
     for (const c of columns) {
