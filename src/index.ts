@@ -169,6 +169,7 @@ export {
   type RecordSource,
   recordsToArrow,
   recordsToPolars,
+  showFrame,
   type WriteOptions,
   type WriteResult,
   type Writer,

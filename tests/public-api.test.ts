@@ -68,6 +68,7 @@ const VALUES = [
   "recordsToArrow",
   "recordsToPolars",
   "resolveCredential",
+  "showFrame",
   "startDemoServer",
   "startWorker",
   "toJson",

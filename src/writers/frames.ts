@@ -24,6 +24,7 @@ import { loadArrow, loadPolars } from "./backends.js";
 import { batchesOf } from "./batches.js";
 import { tempPath } from "./destination.js";
 import { EMPTY_COLUMN } from "./duckdb-sql.js";
+import { withFrameDisplay } from "./frame-display.js";
 import { JsonLinesWriter } from "./json-lines.js";
 import type { FrameOptions } from "./options.js";
 import type { RecordSource } from "./types.js";
@@ -199,11 +200,16 @@ export async function pagesToArrow(
  * through IPC as soon as it is made (so the Arrow copy does not pile up beside the frame) and re-typed
  * there at the end; or with `flatten: false`, nested objects as structs, from an NDJSON scratch file
  * that polars reads with full-scan type inference (so a late field or a widened type is not missed).
+ * The frame shows in a notebook with exact integers and nested cells as JSON (frame-display.ts).
  */
 export async function pagesToPolars(
   source: RecordSource,
   options: PagesToFrameOptions = {},
 ): Promise<PolarsDataFrame> {
+  return withFrameDisplay(await buildPolars(source, options));
+}
+
+async function buildPolars(source: RecordSource, options: PagesToFrameOptions): Promise<PolarsDataFrame> {
   const pl = await loadPolars("DataFrames (fetchPolars, recordsToPolars)");
   if (options.flatten === false) return nestedFrame(pl, source);
   const arrow = await loadArrow("DataFrames (fetchPolars, recordsToPolars)");

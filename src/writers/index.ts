@@ -4,6 +4,7 @@ export { csvField } from "./csv.js";
 export { siblingPath } from "./destination.js";
 export { mergeDatabase, moveDatabase, removeDatabase } from "./duckdb.js";
 export { formatFromPath, getWriter, isFormat } from "./formats.js";
+export { showFrame } from "./frame-display.js";
 export {
   type ArrowTable,
   inferPolarsSchema,
