@@ -159,7 +159,11 @@ export async function startWorker(options: WorkerOptions = {}): Promise<ClusterW
     if (record.spec.output.format === "parquet") {
       // One schema for all partitions, so the dataset reads as one table; rewritten files get new hashes.
       const rewritten = new Set(
-        await harmonizeParquet(done.map((d) => ({ path: join(dir, d.file), rows: d.records }))),
+        await harmonizeParquet(
+          done.map((d) => ({ path: join(dir, d.file), rows: d.records })),
+          // The separator the partitions were flattened with, for the parents none of them filled.
+          typeof record.spec.source.sep === "string" ? { sep: record.spec.source.sep } : {},
+        ),
       );
       for (const entry of done) {
         const path = join(dir, entry.file);

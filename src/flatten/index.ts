@@ -11,6 +11,7 @@ export {
   type ColumnType,
   inferSchema,
   inferType,
+  parentsAmong,
   SchemaBuilder,
   type SchemaOptions,
   widenType,

@@ -157,21 +157,32 @@ export class SchemaBuilder {
    * An empty separator joins names with nothing, so no name tells a parent: nothing is left out.
    */
   #emptyParents(): Set<string> {
-    const left = new Set<string>();
-    const sep = this.#sep;
-    if (sep === "") return left;
     const nullOnly = new Set<string>();
     for (const [name, s] of this.#columns) if (s.nonNull === 0) nullOnly.add(name);
-    if (nullOnly.size === 0) return left;
-    for (const name of this.#columns.keys()) {
-      // Every place the separator starts, overlapping ones too ("a___b" under "__" has a and a_).
-      for (let at = name.indexOf(sep); at !== -1; at = name.indexOf(sep, at + 1)) {
-        const parent = name.slice(0, at);
-        if (nullOnly.has(parent)) left.add(parent);
-      }
-    }
-    return left;
+    return parentsAmong(this.#columns.keys(), nullOnly, this.#sep);
   }
+}
+
+/**
+ * Of `candidates`, those that are by name the parent of one of `names` (which starts with
+ * `candidate + sep`): the columns one column set per path leaves out when they hold no value.
+ * Every place the separator starts counts, overlapping ones too ("a___b" under "__" has a and a_);
+ * an empty separator tells no parent.
+ */
+export function parentsAmong(
+  names: Iterable<string>,
+  candidates: ReadonlySet<string>,
+  sep: string,
+): Set<string> {
+  const parents = new Set<string>();
+  if (sep === "" || candidates.size === 0) return parents;
+  for (const name of names) {
+    for (let at = name.indexOf(sep); at !== -1; at = name.indexOf(sep, at + 1)) {
+      const parent = name.slice(0, at);
+      if (candidates.has(parent)) parents.add(parent);
+    }
+  }
+  return parents;
 }
 
 /** The unified columns of flattened records (see SchemaBuilder.columns); `sep` as they were flattened with. */

@@ -3,6 +3,8 @@
 // read_parquet('<dir>/**/*.parquet') reads them as one table without union_by_name. Only the files that
 // differ are rewritten (each atomically); an empty file takes the union and adds nothing to it.
 import { rename, rm } from "node:fs/promises";
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { parentsAmong } from "../flatten/index.js";
 import { loadDuckDB } from "./backends.js";
 import { siblingPath } from "./destination.js";
 import { DUCKDB_SETTINGS, ident, literal } from "./duckdb-sql.js";
@@ -15,8 +17,35 @@ export interface ParquetPart {
 
 type Column = { name: string; type: string };
 
-/** Gives every file the union schema; returns the paths of the files it rewrote. */
-export async function harmonizeParquet(parts: ParquetPart[]): Promise<string[]> {
+/** The union's columns less the parents (by name) that hold no value in any file. */
+async function withoutEmptyParents(
+  connection: DuckDBConnection,
+  from: string,
+  union: Column[],
+  sep: string,
+): Promise<Column[]> {
+  const names = union.map((c) => c.name);
+  const parents = [...parentsAmong(names, new Set(names), sep)];
+  if (parents.length === 0) return union;
+  const counts = (
+    await connection.runAndReadAll(
+      `SELECT ${parents.map((p) => `count(${ident(p)})`).join(", ")} FROM ${from}`,
+    )
+  ).getRows()[0]!;
+  const empty = new Set(parents.filter((_, i) => Number(counts[i]) === 0));
+  return union.filter((c) => !empty.has(c.name));
+}
+
+/**
+ * Gives every file the union schema; returns the paths of the files it rewrote. One column set per
+ * path holds across the files too: a parent column (`shipping`, beside `shipping__city` with `sep`
+ * "__") that no file holds a value in is left out of the union, as each file left it out of its own
+ * when its records had the children.
+ */
+export async function harmonizeParquet(
+  parts: ParquetPart[],
+  options: { sep?: string } = {},
+): Promise<string[]> {
   const sources = parts.filter((p) => p.rows > 0);
   if (sources.length === 0) return [];
   const duckdb = await loadDuckDB("Harmonizing a Parquet dataset");
@@ -28,7 +57,8 @@ export async function harmonizeParquet(parts: ParquetPart[]): Promise<string[]> 
       .map((row) => ({ name: String(row.column_name), type: String(row.column_type) }));
   try {
     const list = `[${sources.map((p) => literal(p.path)).join(", ")}]`;
-    const union = await describe(`read_parquet(${list}, union_by_name = true)`);
+    const read = `read_parquet(${list}, union_by_name = true)`;
+    const union = await withoutEmptyParents(connection, read, await describe(read), options.sep ?? "__");
     const rewritten: string[] = [];
     for (const part of parts) {
       const own = await describe(`read_parquet(${literal(part.path)})`);
