@@ -7,22 +7,27 @@
 // with `break` (the process must end at once), the permissions the README names, and the README's
 // notebook cells as one module, each cell's shown value compared with its Out block.
 // Deno is the npm package "deno" (a devDependency); dist/ is built by `npm test` before vitest runs.
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, realpath, rm, symlink, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, realpath, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN } from "../support/cli.js";
 import { readDuckTable } from "../writers/support.js";
+import {
+  asInReadme,
+  type Cell,
+  DENO,
+  type Demo,
+  README,
+  README_URL,
+  ROOT,
+  readmeCells,
+  startDemo,
+  userProject,
+} from "./support.js";
 
-const ROOT = join(import.meta.dirname, "../..");
-const DENO = join(ROOT, "node_modules/.bin/deno");
-const README = join(ROOT, "README.md");
-/** The demo API's address in the README's cells (`npx apikit demo --serve`). */
-const README_URL = "http://127.0.0.1:8377";
-/** The notebook folder the README's Out blocks show (cell 4 prints the absolute path of its file). */
-const README_DIR = "/home/you/apikit-notebook";
 const TOKEN = "s3cr3t-token-xyz";
 /** A Deno run is killed after this long: a script that does not end is a failure, not a hang. */
 const RUN_TIMEOUT_MS = 30_000;
@@ -44,7 +49,7 @@ interface Line {
 }
 
 let work: string;
-let demo: ChildProcess | undefined;
+let demo: Demo | undefined;
 let demoUrl: string;
 /** A notebook folder as the README sets it up: package.json and node_modules/apikit-ts only. */
 let notebookDir: string;
@@ -61,72 +66,19 @@ beforeAll(async () => {
     throw new Error("dist/ is not built: run npm run build (npm test builds it before vitest)");
   }
   work = await realpath(await mkdtemp(join(tmpdir(), "apikit-deno-")));
-  demoUrl = await startDemo();
-  notebookDir = await userProject("apikit-notebook", { "apikit-ts": ROOT });
-  readerDir = await userProject("reader", {
+  demo = await startDemo({ faults: false });
+  demoUrl = demo.url;
+  notebookDir = await userProject(work, "apikit-notebook", { "apikit-ts": ROOT });
+  readerDir = await userProject(work, "reader", {
     "apikit-ts": ROOT,
     "nodejs-polars": join(ROOT, "node_modules/nodejs-polars"),
   });
 }, 30_000);
 
 afterAll(async () => {
-  await stopDemo();
+  await demo?.stop();
   if (work) await rm(work, { recursive: true, force: true });
 });
-
-/** `apikit demo --serve` on a port the system picks (--port 0); resolves with the URL it prints. */
-function startDemo(): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, "demo", "--serve", "--port", "0", "--no-faults"], {
-      stdio: ["ignore", "ignore", "pipe"],
-      env: { PATH: process.env.PATH ?? "", APIKIT_LOG_LEVEL: "error" },
-    });
-    demo = child;
-    let stderr = "";
-    const timer = setTimeout(
-      () => reject(new Error(`the demo API did not start in 15 s:\n${stderr}`)),
-      15_000,
-    );
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk;
-      const url = /serving the sample API at (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr)?.[1];
-      if (url) {
-        clearTimeout(timer);
-        resolve(url);
-      }
-    });
-    child.on("exit", (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`the demo API exited (${code ?? signal}) before listening:\n${stderr}`));
-    });
-  });
-}
-
-async function stopDemo(): Promise<void> {
-  const child = demo;
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-/** A folder with `"type": "module"`, the given dependencies, and each installed as a link. */
-async function userProject(name: string, links: Record<string, string>): Promise<string> {
-  const dir = join(work, name);
-  await mkdir(join(dir, "node_modules"), { recursive: true });
-  const dependencies: Record<string, string> = {};
-  for (const [pkg, target] of Object.entries(links)) {
-    dependencies[pkg] = `file:${target}`;
-    await symlink(target, join(dir, "node_modules", pkg), "dir");
-  }
-  await writeFile(
-    join(dir, "package.json"),
-    JSON.stringify({ name, private: true, type: "module", dependencies }, null, 2),
-  );
-  return dir;
-}
 
 /** `deno run <flags> <file> <args>` in `dir`, with its own cache dir and no update check or colours. */
 async function deno(dir: string, file: string, code: string, flags: string[], args: string[] = []) {
@@ -420,28 +372,6 @@ describe("permissions outside the kernel (deno run), as the README lists them", 
 
 // ── the README's notebook cells ───────────────────────────────────────────────────────────────────
 
-interface Cell {
-  code: string;
-  out: string;
-}
-
-/** The cells between <!-- notebook-cells --> and <!-- /notebook-cells -->: ```ts, then its ```text Out. */
-function readmeCells(readme: string): Cell[] {
-  const start = readme.indexOf("<!-- notebook-cells -->");
-  const end = readme.indexOf("<!-- /notebook-cells -->");
-  expect(start, "README has <!-- notebook-cells -->").toBeGreaterThan(0);
-  expect(end, "README has <!-- /notebook-cells --> after it").toBeGreaterThan(start);
-  const block = readme.slice(start, end);
-  const cells = [...block.matchAll(/```ts\n([\s\S]*?)```\s*```text\n([\s\S]*?)```/g)].map((m) => ({
-    code: m[1]!,
-    out: m[2]!.replace(/\n$/, ""),
-  }));
-  expect(block.split("```ts").length - 1, "every ts cell is followed by its text Out block").toBe(
-    cells.length,
-  );
-  return cells;
-}
-
 /**
  * One Deno module of every cell, in order, sharing their top-level scope as a notebook's cells do. The
  * last line of each cell is the value a notebook shows (an expression: `client`, `df.shape`); it
@@ -488,13 +418,9 @@ describe("README: In a notebook", () => {
     const shown = lines(run).filter((l) => l.cell !== undefined);
     expect(shown.map((l) => l.cell)).toEqual([0, 1, 2, 3, 4]);
 
-    // Normalised, and only these: the demo API's port (the README's is 8377, the test's the system's
-    // pick) and the notebook folder in cell 4's absolute file path (a temp dir here).
-    const normalise = (text: string) =>
-      text.replaceAll(demoUrl, README_URL).replaceAll(`${notebookDir}/`, `${README_DIR}/`);
     for (const [i, line] of shown.entries()) {
       const text = typeof line.textPlain === "string" ? line.textPlain : (line.inspect as string);
-      expect(normalise(text), `cell ${i + 1}'s shown value`).toBe(cells[i]!.out);
+      expect(asInReadme(text, demoUrl, notebookDir), `cell ${i + 1}'s shown value`).toBe(cells[i]!.out);
     }
     // The client and the file result show their own bundles; the frame's shape, the record and the
     // row count are shown by Deno.inspect.
