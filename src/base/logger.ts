@@ -2,6 +2,7 @@
 // own loggers. The default writes warnings and errors to stderr (iki-apikit's default, WARNING), so
 // "stopped at maxPages" or skipped records are seen; APIKIT_LOG_LEVEL changes the level, and
 // `logger: false` or APIKIT_LOG_LEVEL=silent turns it off.
+import { writeStderr } from "../util/notebook.js";
 
 export interface Logger {
   debug(message: string, meta?: Record<string, unknown>): void;
@@ -27,7 +28,7 @@ export function consoleLogger(level: LogLevel = "info"): Logger {
     (message: string, meta?: Record<string, unknown>): void => {
       if (LEVELS.indexOf(l) < min) return;
       const extra = meta && Object.keys(meta).length > 0 ? ` ${JSON.stringify(meta, jsonSafe)}` : "";
-      process.stderr.write(`[apikit] ${l.toUpperCase()} ${message}${extra}\n`);
+      writeStderr(`[apikit] ${l.toUpperCase()} ${message}${extra}\n`);
     };
   const logger = { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
   levelOf.set(logger, min);

@@ -7,6 +7,7 @@ import type { TomlTable, TomlValue } from "smol-toml";
 import { z } from "zod";
 import type { Logger } from "../base/index.js";
 import { ConfigError, ConnectorNotFoundError } from "../errors.js";
+import { writeStderr } from "../util/notebook.js";
 import { closeMatches } from "../util/suggest.js";
 import { type Keyring, keyringAccount, OsKeyring } from "./keyring.js";
 import { redactWhenPrinted } from "./redacted.js";
@@ -109,7 +110,7 @@ const NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/i;
 const PLACEHOLDER = "(secret)";
 
 const stderrLogger = {
-  warn: (message: string) => void process.stderr.write(`apikit: warning: ${message}\n`),
+  warn: (message: string) => writeStderr(`apikit: warning: ${message}\n`),
 };
 
 /** $APIKIT_CONFIG_PATH, else $XDG_CONFIG_HOME/apikit/config.toml, else ~/.config/apikit/config.toml. */

@@ -21,6 +21,7 @@ import {
   type SendResponse,
   send,
 } from "../http/index.js";
+import { writeStderr } from "../util/notebook.js";
 import { type DryRunOutput, type DryRunResult, describeRequest } from "./dry-run.js";
 import { type ApikitOptions, normalizeOptions } from "./options.js";
 import { buildUrl, type Params } from "./url.js";
@@ -168,7 +169,7 @@ export class ClientCore {
     output?: DryRunOutput,
   ): DryRunResult {
     const result = describeRequest(this, { method, url, headers, body }, paginate, pagination, output);
-    process.stderr.write(`${result.toString()}\n`);
+    writeStderr(`${result.toString()}\n`);
     return result;
   }
 }

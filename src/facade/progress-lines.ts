@@ -6,10 +6,11 @@
 import { formatWait, type Observer, type RateLimitEvent, type RetryEvent } from "../http/index.js";
 import { count } from "../util/display.js";
 import { plural } from "../util/plural.js";
-import { hearWaits, type ProgressCounts, type ProgressStream } from "./progress.js";
+import { hearWaits, type ProgressCounts } from "./progress.js";
 
 export interface ProgressLinesOptions {
-  stream: ProgressStream;
+  /** Where the lines go (only `write` is used). */
+  stream: { write(text: string): unknown };
   /** What the pull fetches, e.g. "GET /orders" (redacted). */
   label: string;
   /** A status line this often while the pull runs. Default 5 s. */
@@ -21,7 +22,7 @@ const ANNOUNCE_WAIT_MS = 1000;
 
 export class ProgressLines {
   readonly counts: ProgressCounts = { pages: 0, records: 0, bytes: 0, retries: 0, waits: 0, waitedMs: 0 };
-  readonly #stream: ProgressStream;
+  readonly #stream: { write(text: string): unknown };
   readonly #label: string;
   readonly #intervalMs: number;
   #started = performance.now();

@@ -11,7 +11,7 @@ import {
   type RateLimitEvent,
   type RetryEvent,
 } from "../http/index.js";
-import { inNotebook } from "../util/notebook.js";
+import { inNotebook, stderrForPeople } from "../util/notebook.js";
 import { plural } from "../util/plural.js";
 import { ProgressLines } from "./progress-lines.js";
 
@@ -234,7 +234,8 @@ export function pullProgress(progress: boolean | undefined, label: string): Pull
   if (progress === true && stream.isTTY) return new ProgressBar({ stream });
   if (progress !== true && !inNotebook()) return undefined;
   return new ProgressLines({
-    stream,
+    // Not process.stderr itself: Deno's kernel drops it and shows console.error (writeStderr).
+    stream: drawOn ?? stderrForPeople,
     label,
     ...(lineIntervalMs === undefined ? {} : { intervalMs: lineIntervalMs }),
   });

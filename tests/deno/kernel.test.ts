@@ -79,9 +79,8 @@ beforeAll(async () => {
   }
 }, SESSION_TIMEOUT_MS + 30_000);
 
-beforeEach((context) => {
-  // Not for the it.fails test: a setup error would count as its expected failure (it checks instead).
-  if (setupError && !context.task.fails) throw setupError;
+beforeEach(() => {
+  if (setupError) throw setupError;
 });
 
 async function setup(): Promise<void> {
@@ -263,6 +262,7 @@ const faulty = new Apikit({
 (await faulty.fetchRecords("/users")).length`,
     ],
     ["pull with faults, progress false", '(await faulty.fetchRecords("/users", { progress: false })).length'],
+    ["warning", '(await client.fetchRecords("/users", { maxPages: 1 })).length'],
     ["retries", "retries"],
     ["console.log", "console.log(client);"],
     ["throws", 'await client.fetchRecords("/nope")'],
@@ -392,21 +392,24 @@ describe("what a notebook user sees in Deno's Jupyter kernel", () => {
     expect(plain("retries")).toMatch(/^\[ "429 \?offset=\d+&limit=25", "503 \?offset=\d+&limit=25" \]$/);
   });
 
-  // KNOWN BUG, expected to fail until src/ is fixed (then make it `it`): apikit writes these lines with
-  // process.stderr.write (src/facade/progress.ts, pullProgress), and Deno's kernel shows only what
-  // goes through console (denoland/deno#20555): a write to process.stderr or Deno.stderr reaches
-  // neither the cell nor the kernel's own stderr. The lines are written (a cell that wraps
-  // process.stderr.write sees both), but the notebook user sees nothing under the cell.
-  it.fails("writes progress lines under a cell whose pull meets a 429, without being asked", () => {
-    // Only the missing lines may fail it: without the cell's run (the other tests say why) it returns,
-    // and an it.fails test that does not throw is reported as failed.
-    const cell = runs.get("pull with faults");
-    if (setupError || cell?.status !== "ok") return;
+  // Deno's kernel shows only what goes through console (denoland/deno#20555): a write to
+  // process.stderr reaches neither the cell nor the kernel's own stderr. apikit's lines for people
+  // (progress, log lines, the dry run's text) go through console.error there (src/util/notebook.ts).
+  it("writes progress lines under a cell whose pull meets a 429, without being asked", () => {
     const stderr = stream("pull with faults", "stderr");
     expect(stderr).toMatch(
       /^\[apikit\] GET \/users\?offset=\d+&limit=25: retrying in 1\.0 s \(attempt 2 of \d+\): status 429$/m,
     );
     expect(stderr).toMatch(/^\[apikit\] GET \/users: done: 10 pages, 250 records in [\d.]+ s, 1 retry, /m);
+  });
+
+  it("writes apikit's warnings and a dry run's text under the cell", () => {
+    expect(plain("warning")).toBe("100");
+    expect(stream("warning", "stderr")).toMatch(
+      /^\[apikit\] WARN stopped at maxPages \(1\) after 1 pages and 100 records; the API has more/m,
+    );
+    expect(stream("dry run", "stderr")).toContain(`[dry run] GET ${demo!.url}/users`);
+    expect(stream("dry run", "stderr")).toContain("authorization: Bearer [REDACTED]");
   });
 
   it("writes no progress line with progress: false, though the pull is retried", () => {
