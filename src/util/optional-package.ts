@@ -8,3 +8,12 @@ export function whyNotLoaded(error: unknown): string {
     ? "is not installed"
     : `failed to load (${(error as Error).message})`;
 }
+
+/**
+ * Deno refused the load (a Node-API addon needs --allow-ffi, nodejs-polars --allow-sys too): the
+ * package is installed, so the remedy is the permission Deno's message names, not an install.
+ */
+export function deniedByDeno(error: unknown): boolean {
+  const name = (error as { name?: string } | null)?.name;
+  return name === "NotCapable" || name === "PermissionDenied";
+}

@@ -356,6 +356,11 @@ describe("permissions outside the kernel (deno run), as the README lists them", 
     expect(checkValue(plain, "parquet")).toMatch(/@duckdb\/node-api.*Requires ffi access.*--allow-ffi/);
     expect(checkValue(plain, "duckdb")).toMatch(/@duckdb\/node-api.*Requires ffi access.*--allow-ffi/);
     expect(checkValue(plain, "polars")).toMatch(/nodejs-polars.*--allow-(sys|ffi)/);
+    // The package is installed: the error names the permission to add, not an install to run.
+    for (const refused of ["parquet", "duckdb", "polars"]) {
+      expect(checkValue(plain, refused)).toMatch(/which Deno did not allow to load: /);
+      expect(checkValue(plain, refused)).not.toContain("npm install");
+    }
 
     const ffiOnly = await deno(
       notebookDir,
