@@ -439,3 +439,32 @@ process.stdout.write(\`pulled \${records.length}\\n\`);
     },
   );
 });
+
+describe("progress lines on their own", () => {
+  const event = { method: "GET", url: "http://127.0.0.1:9/users?offset=10", reason: "client-side rateLimit" };
+
+  it("announce a rate-limit wait of a second or more, count shorter ones, and write nothing once stopped", async () => {
+    const { ProgressLines } = await import("../../src/facade/progress-lines.js");
+    const lines: string[] = [];
+    const progress = new ProgressLines({
+      stream: { write: (t: string) => lines.push(t) },
+      label: "GET /users",
+    });
+    progress.start();
+    progress.rateLimit({ ...event, waitMs: 999 });
+    expect(lines).toEqual([]);
+    progress.rateLimit({ ...event, waitMs: 1000 });
+    progress.page(10, 100);
+    progress.stop("done");
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toBe(
+      "[apikit] GET /users?offset=10: rate limit, waiting 1.0 s: client-side rateLimit\n",
+    );
+    expect(lines[1]).toMatch(
+      /^\[apikit\] GET \/users: done: 1 page, 10 records in [\d.]+ s, 0 retries, 2 rate-limit waits \(2.0 s\)\n$/,
+    );
+    progress.rateLimit({ ...event, waitMs: 5000 });
+    progress.stop("failed");
+    expect(lines).toHaveLength(2);
+  });
+});

@@ -2,7 +2,7 @@
 // writes "[object Object]" and "1,2"), Int64 beyond 2^53 with all its digits, 17-digit floats as they
 // are, text escaped; showFrame() gives any frame (df.head(), a user's own) the same table.
 import pl from "nodejs-polars";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { recordsToPolars, showFrame } from "../../src/index.js";
 
 const DISPLAY = Symbol.for("Jupyter.display");
@@ -69,6 +69,12 @@ describe("a frame's notebook display", () => {
     expect(cells(html)).toHaveLength(50);
     expect(html).toContain("<p>50 of 120 rows</p>");
     expect(cells(bundleOf(showFrame(df, { rows: 3 }))["text/html"])).toEqual([["0"], ["1"], ["2"]]);
+    vi.stubEnv("POLARS_FMT_MAX_ROWS", "2");
+    try {
+      expect(cells(bundleOf(df)["text/html"])).toEqual([["0"], ["1"]]);
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it("showFrame gives a derived or a user's own frame the same table", async () => {
