@@ -1,15 +1,10 @@
 // The error hierarchy: every failure apikit raises is one of these, with a stable `code`,
 // and (for HTTP failures) the status, method and a redacted URL.
 
-import { fieldsTable, Html, type MimeBundle, pre, progressTable } from "./util/display.js";
+import { fieldsTable, Html, type MimeBundle, type PullProgress, pre, progressTable } from "./util/display.js";
 import { JUPYTER_DISPLAY } from "./util/printable.js";
 
-/** How far a pull to a file got before it failed, and where kept rows went (keepPartial). */
-export interface PullProgress {
-  records: number;
-  pages: number;
-  partialPath?: string;
-}
+export type { PullProgress };
 
 export interface ErrorContext {
   method?: string;

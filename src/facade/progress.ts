@@ -203,7 +203,7 @@ export function hearWaits(
 }
 
 /** What a pull reports its progress to: the live bar on a terminal, or plain lines (a notebook, a log). */
-export interface PullProgress {
+export interface ProgressReporter {
   start(observer?: Observer): void;
   page(records: number, bytes: number): void;
   stop(outcome?: "done" | "failed" | "stopped"): void;
@@ -228,7 +228,7 @@ export function setProgressStream(
  * nothing. The pull starts it when its first request goes out and stops it when it ends, fails, or
  * its consumer stops reading.
  */
-export function pullProgress(progress: boolean | undefined, label: string): PullProgress | undefined {
+export function pullProgress(progress: boolean | undefined, label: string): ProgressReporter | undefined {
   if (progress === false) return undefined;
   const stream = drawOn ?? process.stderr;
   if (progress === true && stream.isTTY) return new ProgressBar({ stream });

@@ -141,10 +141,7 @@ export class SchemaBuilder {
 
   /** `{ name: type }` of the same columns as `columns`. */
   toObject(): Record<string, ColumnType> {
-    const left = this.#emptyParents();
-    return Object.fromEntries(
-      [...this.#columns].filter(([name]) => !left.has(name)).map(([name, s]) => [name, s.type]),
-    );
+    return Object.fromEntries(this.columns.map((c) => [c.name, c.type]));
   }
 
   /**

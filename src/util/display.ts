@@ -46,24 +46,33 @@ const TABLE = '<table style="border-collapse:collapse;text-align:left">';
 const TH = '<th style="text-align:left;padding:2px 8px;vertical-align:top">';
 const TD = '<td style="text-align:left;padding:2px 8px;vertical-align:top">';
 
+function captionHtml(caption: string | undefined): string {
+  return caption === undefined
+    ? ""
+    : `<caption style="text-align:left"><strong>${escapeHtml(caption)}</strong></caption>`;
+}
+
 /** A two-column table of labelled values, rows whose value is undefined left out. */
 export function fieldsTable(rows: ReadonlyArray<readonly [string, Cell]>, caption?: string): string {
   const body = rows
     .filter(([, value]) => value !== undefined)
     .map(([label, value]) => `<tr>${TH}${escapeHtml(label)}</th>${TD}${cellHtml(value)}</td></tr>`)
     .join("");
-  const head =
-    caption === undefined
-      ? ""
-      : `<caption style="text-align:left"><strong>${escapeHtml(caption)}</strong></caption>`;
-  return `${TABLE}${head}<tbody>${body}</tbody></table>`;
+  return `${TABLE}${captionHtml(caption)}<tbody>${body}</tbody></table>`;
 }
 
-/** A table with a header row. */
-export function gridTable(headers: readonly string[], rows: ReadonlyArray<readonly Cell[]>): string {
-  const head = `<thead><tr>${headers.map((h) => `${TH}${escapeHtml(h)}</th>`).join("")}</tr></thead>`;
+/** A table with a header row, and under it (in the head) an optional second row such as dtypes. */
+export function gridTable(
+  headers: readonly string[],
+  rows: ReadonlyArray<readonly Cell[]>,
+  options: { caption?: string; subhead?: readonly Cell[] } = {},
+): string {
+  const sub = options.subhead
+    ? `<tr>${options.subhead.map((c) => `${TD}${cellHtml(c)}</td>`).join("")}</tr>`
+    : "";
+  const head = `<thead><tr>${headers.map((h) => `${TH}${escapeHtml(h)}</th>`).join("")}</tr>${sub}</thead>`;
   const body = rows.map((row) => `<tr>${row.map((c) => `${TD}${cellHtml(c)}</td>`).join("")}</tr>`).join("");
-  return `${TABLE}${head}<tbody>${body}</tbody></table>`;
+  return `${TABLE}${captionHtml(options.caption)}${head}<tbody>${body}</tbody></table>`;
 }
 
 /** Preformatted text (code, JSON), escaped. */
@@ -105,14 +114,15 @@ export function displayAs<T extends object>(value: T, bundle: (value: T) => Mime
   return value;
 }
 
-/** How far a pull to a file got (an error's `progress`): the fields that table and text show. */
-interface ProgressFields {
+/** How far a pull to a file got before it failed, and where kept rows went (keepPartial): an error's `progress`. */
+export interface PullProgress {
   records: number;
   pages: number;
   partialPath?: string;
 }
 
-export function progressTable(p: ProgressFields): string {
+/** How far a pull to a file got (an error's `progress`), as a table. */
+export function progressTable(p: PullProgress): string {
   return fieldsTable([
     ["records", p.records],
     ["pages", p.pages],
@@ -121,7 +131,7 @@ export function progressTable(p: ProgressFields): string {
 }
 
 /** An error's `progress`: a plain object that a notebook shows as a table. */
-export function displayProgress<T extends ProgressFields>(progress: T): T {
+export function displayProgress(progress: PullProgress): PullProgress {
   return displayAs(progress, (p) => ({
     "text/plain": `${p.records} records in ${p.pages} pages${p.partialPath ? `, kept in ${p.partialPath}` : ""}`,
     "text/html": progressTable(p),

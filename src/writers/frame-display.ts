@@ -5,7 +5,7 @@
 // same display to any frame, such as one derived with df.head() or df.filter().
 import { toJson } from "../flatten/index.js";
 import { parseJson } from "../http/index.js";
-import { type Displayable, escapeHtml, type MimeBundle } from "../util/display.js";
+import { type Displayable, escapeHtml, gridTable, Html, type MimeBundle } from "../util/display.js";
 import { JUPYTER_DISPLAY } from "../util/printable.js";
 import type { PolarsDataFrame, PolarsDataType } from "./frames.js";
 
@@ -49,32 +49,25 @@ function dtypeText(dtype: PolarsDataType): string {
   return SHORT[variant] ?? variant.toLowerCase();
 }
 
-const STYLE = "text-align:left;padding:2px 8px;vertical-align:top";
-
 /** The frame's first rows as an HTML table (names and dtypes in the head) and polars' own text table. */
 export function frameBundle(frame: PolarsDataFrame, rows: number = rowLimit()): MimeBundle {
   const shown = frame.head(rows);
   const names = frame.columns;
-  const dtypes = frame.dtypes.map(dtypeText);
   const text = shown.height === 0 ? "" : shown.writeJSON({ format: "lines" }).toString("utf8");
   const records = text
     .split("\n")
     .filter((line) => line !== "")
     .map((line) => parseJson(line) as Record<string, unknown>);
-  const head =
-    `<tr>${names.map((n) => `<th style="${STYLE}">${escapeHtml(n)}</th>`).join("")}</tr>` +
-    `<tr>${dtypes.map((d) => `<td style="${STYLE}"><em>${escapeHtml(d)}</em></td>`).join("")}</tr>`;
-  const body = records
-    .map(
-      (record) =>
-        `<tr>${names.map((n) => `<td style="${STYLE}">${escapeHtml(cellText(record[n]))}</td>`).join("")}</tr>`,
-    )
-    .join("");
+  const table = gridTable(
+    names,
+    records.map((record) => names.map((n) => cellText(record[n]))),
+    {
+      caption: `shape: (${frame.height}, ${frame.width})`,
+      subhead: frame.dtypes.map((d) => new Html(`<em>${escapeHtml(dtypeText(d))}</em>`)),
+    },
+  );
   const more = frame.height > shown.height ? `<p>${shown.height} of ${frame.height} rows</p>` : "";
-  return {
-    "text/plain": frame.toString(),
-    "text/html": `<table style="border-collapse:collapse"><caption style="text-align:left">shape: (${frame.height}, ${frame.width})</caption><thead>${head}</thead><tbody>${body}</tbody></table>${more}`,
-  };
+  return { "text/plain": frame.toString(), "text/html": `${table}${more}` };
 }
 
 /**
