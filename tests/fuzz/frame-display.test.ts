@@ -8,7 +8,6 @@ import { flattenRecord } from "../../src/flatten/index.js";
 import { recordsToPolars, showFrame } from "../../src/index.js";
 import { TEST_TIMEOUT_MS, tabularRecords } from "./support.js";
 
-const DISPLAY = Symbol.for("Jupyter.display");
 const ENTITIES: Record<string, string> = {
   "&amp;": "&",
   "&lt;": "<",
@@ -33,10 +32,8 @@ describe("a frame's notebook table, fuzzed", () => {
       await fc.assert(
         fc.asyncProperty(tabularRecords, fc.constantFrom("__", "."), async (records, sep) => {
           const frame = await recordsToPolars(records, { sep });
-          const bundle = (
-            showFrame(frame, { rows: records.length }) as Record<symbol, () => { "text/html": string }>
-          )[DISPLAY]!();
-          const rows = bodyCells(bundle["text/html"]);
+          const bundle = showFrame(frame, { rows: records.length })[JUPYTER_DISPLAY]();
+          const rows = bodyCells(bundle["text/html"] ?? "");
           expect(rows).toHaveLength(records.length);
           const dtypes = frame.dtypes.map((d) => (d as unknown as { variant: string }).variant);
           records.forEach((record, r) => {
