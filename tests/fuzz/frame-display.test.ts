@@ -6,6 +6,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { flattenRecord } from "../../src/flatten/index.js";
 import { recordsToPolars, showFrame } from "../../src/index.js";
+import { JUPYTER_DISPLAY } from "../../src/util/printable.js";
 import { TEST_TIMEOUT_MS, tabularRecords } from "./support.js";
 
 const ENTITIES: Record<string, string> = {
